@@ -73,6 +73,20 @@ def test_time_to_accuracy_report_formats():
     assert "100.0 s" in text and "0.80×" in text
 
 
+def test_time_to_accuracy_summary_over_seeds():
+    from benchmarks import tta
+
+    def one(tx_s, th_s, tx_status="ok"):
+        return {"tensorflux": {"status": tx_status, "seconds": tx_s, "epochs": 3.0},
+                "torch": {"status": "ok", "seconds": th_s, "epochs": 2.25}}
+    summary = tta.seed_summary({0: one(150.0, 100.0), 1: one(60.0, 120.0), 2: one(90.0, 100.0),
+                                3: one(None, 100.0, tx_status="not reached")})
+    assert summary["ratios"] == {"0": 1.5, "1": 0.5, "2": 0.9, "3": None}
+    assert summary["seeds_compared"] == 3 and summary["median_ratio"] == 0.9   # median of 0.5, 0.9, 1.5
+    text = tta.format_seed_summary(summary)
+    assert "seed 0: 1.50×" in text and "seed 3: n/a" in text and "median over 3 seeds: 0.90×" in text
+
+
 def test_time_to_accuracy_reads_the_same_mnist_as_tensorflux():
     from benchmarks import tta
     if not (tta.DEFAULT_ROOT / "t10k-labels-idx1-ubyte.gz").is_file():
