@@ -35,7 +35,7 @@ __all__ = [
     "truediv", "div", "floordiv", "mod", "pow", "neg", "abs", "matmul", "less", "less_equal", "greater",
     "greater_equal", "equal", "not_equal", "logical_not", "logical_and", "logical_or", "logical_xor", "cast",
     "identity", "stop_gradient", "exp", "log", "sqrt", "square", "sign", "unary", "rounding", "maximum",
-    "minimum", "where", "clip", "linear", "einsum", "add_n", "conv_with_bias",
+    "minimum", "where", "clip", "linear", "einsum", "add_n", "conv_with_bias", "matmul_with_bias",
     # re-exported from array_functions
     "reshape", "transpose", "expand_dims", "squeeze", "broadcast_to", "concat", "stack", "split", "pad",
     "tile", "getitem", "gather", "reduce", "argmax", "argmin", "zeros_like", "ones_like", "shape", "size",
@@ -313,7 +313,8 @@ def _binary(cls, name, a, b, op_name=None):
 
 
 def add(a, b, name=None):
-    """a + b with broadcasting (``conv2d(x, w) + b`` with a per-channel bias becomes one fused node)."""
+    """a + b with broadcasting (``conv2d(x, w) + b`` and ``matmul(x, W) + b`` with a per-channel
+    bias become one fused node)."""
     ta, tb = _pair("add", a, b)
     if ta.dtype is D.string:
         raise TypeError("add: string concatenation is not supported")
@@ -321,6 +322,8 @@ def add(a, b, name=None):
         if bias._dims is not None and len(bias._dims) == 1 and y._dims and bias._dims[0] is not None \
                 and bias._dims[0] == y._dims[-1]:  # a per-channel bias; conv_with_bias checks y is a conv
             fused = conv_with_bias(y, bias, name or "add")
+            if fused is None:
+                fused = matmul_with_bias(y, bias, name or "add")
             if fused is not None:
                 return fused
     return op_node(E.Add, (ta, tb), name=name)
@@ -339,6 +342,22 @@ def conv_with_bias(y, b, name):
         return None
     return op_node(C.Conv2d, (op.inputs[0], op.inputs[1], b), args=op.attrs["args"], kwargs=op.attrs["kwargs"],
                    name=name or "BiasAdd", type_name="Conv2DBiasAdd")
+
+
+def matmul_with_bias(y, b, name):
+    """matmul(x, W) + b (x and W 2-D) as one Linear(x, W, b) node in TF's weight layout, or None.
+
+    The Linear op adds the bias into the GEMM's output in place (one array, one pass) and sums
+    its gradient directly. The matmul node stays in the graph; plans skip it unless read.
+    """
+    op = y.op
+    if op.kind != "op" or op.attrs["cls"] is not L.MatMul or len(op.inputs) != 2 or b.dtype != y.dtype:
+        return None
+    x, w = op.inputs
+    if x._dims is None or w._dims is None or len(x._dims) != 2 or len(w._dims) != 2:
+        return None
+    return op_node(L.Linear, (x, w, b), kwargs={"weight_layout": "in_out"}, name=name or "BiasAdd",
+                   type_name="MatMulBiasAdd")
 
 
 def sub(a, b, name=None):

@@ -157,9 +157,11 @@ def _linear(op, dims, dtypes):
     dt = _result_dtype(dtypes[:2])
     if x is None or w is None:
         return Out(None, dt)
-    if len(w) != 2 or (x[-1] is not None and w[1] is not None and x[-1] != w[1]):
-        _fail("linear", "the input's last dimension must equal the weight's in_features (weight is out x in)", x, w)
-    return Out(x[:-1] + (w[0],), dt)
+    n_in, n_out = (0, 1) if op.in_out else (1, 0)
+    if len(w) != 2 or (x[-1] is not None and w[n_in] is not None and x[-1] != w[n_in]):
+        layout = "in x out" if op.in_out else "out x in"
+        _fail("linear", f"the input's last dimension must equal the weight's in_features (weight is {layout})", x, w)
+    return Out(x[:-1] + (w[n_out],), dt)
 
 
 @rule(L.Einsum)

@@ -57,14 +57,24 @@ class Linear(Op):
     """Fused dense layer y = x Wᵀ + b (PyTorch weight layout: W is out×in).
 
     dx = gy W,  dW = gyᵀ x,  db = Σ_batch gy — one GEMM each, leading dims folded.
+    ``weight_layout="in_out"`` takes TF's layout (W is in×out): y = x W + b, dx = gy Wᵀ,
+    dW = xᵀ gy; graph code's ``tf.matmul(x, W) + b`` becomes this op (no separate add node, no
+    second output array, the bias added in place).
     """
 
+    def __init__(self, weight_layout="out_in"):
+        if weight_layout not in ("out_in", "in_out"):
+            raise OpError(f"linear: weight_layout must be 'out_in' (PyTorch) or 'in_out' (TF), got {weight_layout!r}")
+        self.in_out = weight_layout == "in_out"
+
     def forward(self, x, w, b=None):
-        if x.shape[-1] != w.shape[1]:
+        n_in = w.shape[0] if self.in_out else w.shape[1]
+        if x.shape[-1] != n_in:
+            layout = "in × out" if self.in_out else "out × in"
             raise OpError(f"linear: input has {x.shape[-1]} features (shape {x.shape}) but the weight "
-                             f"expects {w.shape[1]} (weight shape {w.shape})")
+                             f"expects {n_in} (weight shape {w.shape}, {layout})")
         self.x, self.w = x, w
-        y = x @ w.T
+        y = x @ (w if self.in_out else w.T)
         if b is not None:
             y += b
         return y
@@ -72,9 +82,12 @@ class Linear(Op):
     def backward(self, gy):
         x, w = self.x, self.w
         ng = self.needs_grad
-        gx = gy @ w if ng[0] else None
+        gx = (gy @ (w.T if self.in_out else w)) if ng[0] else None
         g2 = gy.reshape(-1, gy.shape[-1])
-        gw = g2.T @ x.reshape(-1, x.shape[-1]) if ng[1] else None
+        gw = None
+        if ng[1]:
+            x2 = x.reshape(-1, x.shape[-1])
+            gw = x2.T @ g2 if self.in_out else g2.T @ x2
         gb = g2.sum(axis=0) if len(ng) > 2 and ng[2] else None
         return gx, gw, gb
 

@@ -199,3 +199,20 @@ def test_sigmoid_keeps_relative_precision_in_the_negative_tail():
     exact = 1.0 / (1.0 + np.exp(-x.astype(np.float64)))  # worked in float64
     np.testing.assert_allclose(y[1:], exact[1:], rtol=2e-6)
     assert 0.0 <= y[0] < 1e-38  # e^-100 is below float32's range: 0 or a denormal, never NaN
+
+
+def test_linear_op_in_both_weight_layouts_and_its_errors():
+    from tensorflux.autograd.tensor import apply
+    from tensorflux.ops import linalg as L
+    from tensorflux.ops.base import OpError
+    rng = np.random.default_rng(3)
+    x, w, b = (rng.standard_normal(s).astype(np.float32) for s in ((4, 5), (5, 3), (3,)))
+    y_tf = apply(L.Linear("in_out"), tx.tensor(x), tx.tensor(w), tx.tensor(b))
+    y_pt = apply(L.Linear(), tx.tensor(x), tx.tensor(w.T.copy()), tx.tensor(b))
+    want = x.astype(np.float64) @ w + b
+    np.testing.assert_allclose(y_tf.data, want, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(y_pt.data, want, rtol=1e-5, atol=1e-5)
+    with pytest.raises(OpError, match=r"weight_layout must be 'out_in' \(PyTorch\) or 'in_out' \(TF\), got 'io'"):
+        L.Linear("io")
+    with pytest.raises(OpError, match=r"input has 5 features .* expects 3 \(weight shape \(3, 5\), in × out\)"):
+        apply(L.Linear("in_out"), tx.tensor(x), tx.tensor(w.T.copy()))

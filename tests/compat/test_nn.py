@@ -215,6 +215,45 @@ def test_bias_add_after_conv2d_runs_fused_and_matches_a_plain_add():
         np.testing.assert_allclose(u, v, rtol=1e-4, atol=1e-4)
 
 
+def test_matmul_plus_bias_runs_as_one_linear_node_and_matches_a_plain_add():
+    rng = np.random.RandomState(6)
+    x = tf.placeholder(tf.float32, [None, 5])
+    w = tf.Variable(rng.randn(5, 3).astype(np.float32))
+    b = tf.Variable(rng.randn(3).astype(np.float32))
+    fused = tf.matmul(x, w) + b
+    plain = tf.add(tf.matmul(x, w), tf.reshape(b, [1, 3]))  # a 2-D bias broadcasts the same, unfused
+    assert fused.op.type == "MatMulBiasAdd" and plain.op.type == "Add"
+    assert fused.shape.as_list() == [None, 3]
+    assert tf.add(b, tf.matmul(x, w)).op.type == "MatMulBiasAdd"
+    assert tf.nn.bias_add(tf.matmul(x, w), b).op.type == "MatMulBiasAdd"
+    assert tf.nn.xw_plus_b(x, w, b).op.type == "MatMulBiasAdd"
+    up = rng.randn(4, 3).astype(np.float32)
+    g_fused = tf.gradients(tf.reduce_sum(fused * up), [x, w, b])
+    g_plain = tf.gradients(tf.reduce_sum(plain * up), [x, w, b])
+    xv = rng.randn(4, 5).astype(np.float32)
+    with tf.Session() as s:
+        s.run(tf.global_variables_initializer())
+        a, p, ga, gp, wv, bv = s.run([fused, plain, g_fused, g_plain, w, b], {x: xv})
+    np.testing.assert_allclose(a, xv @ wv + bv, rtol=1e-5, atol=1e-5)
+    np.testing.assert_array_equal(a, p)
+    np.testing.assert_allclose(ga[1], xv.T @ up, rtol=1e-5, atol=1e-5)    # dW = xᵀ gy
+    np.testing.assert_allclose(ga[2], up.sum(axis=0), rtol=1e-5, atol=1e-5)
+    for u, v in zip(ga, gp):
+        np.testing.assert_allclose(u, v, rtol=1e-5, atol=1e-5)
+
+
+def test_matmul_plus_bias_fuses_only_2d_products_and_bad_biases_still_fail():
+    x = tf.placeholder(tf.float32, [None, 5])
+    w = tf.Variable(np.ones((5, 3), np.float32))
+    b = tf.constant(np.ones(3, np.float32))
+    batched = tf.matmul(tf.placeholder(tf.float32, [2, 4, 5]), w) + b   # 3-D: a plain add
+    assert batched.op.type == "Add" and batched.shape.as_list() == [2, 4, 3]
+    with pytest.raises(TypeError, match="dtype"):                        # as TF: no silent promotion
+        tf.matmul(x, w) + tf.constant(np.ones(3, np.float64))
+    with pytest.raises(ValueError, match="4 entries"):
+        tf.nn.bias_add(tf.matmul(x, w), tf.constant(np.ones(4, np.float32)))
+
+
 def test_conv2d_transpose_output_shape_from_a_concat_of_the_batch_size_and_constants():
     # TFLearn's and many GAN programs' way: tf.concat([tf.gather(tf.shape(x), [0]), [h, w, c]], 0)
     x = tf.placeholder(tf.float32, [None, 4, 4, 3])

@@ -2,7 +2,9 @@
 import numpy as np
 
 import tensorflux as tx
+from tensorflux.autograd.tensor import apply
 from tensorflux.ops import elementwise as E
+from tensorflux.ops import linalg as L
 from .gradcheck_table import Case, rnd
 
 B = lambda cls, **kw: (lambda a, b: tx.autograd.apply(cls(**kw), a, b))  # noqa: E731
@@ -36,7 +38,9 @@ CASES = {
                Case(tx.matmul, [rnd(4), rnd(4, 3)], "vector @ matrix"),
                Case(tx.matmul, [rnd(2, 3, 4), rnd(4)], "batch @ vector")],
     "Linear": [Case(tx.linear, [rnd(5, 4), rnd(3, 4), rnd(3)]),
-               Case(tx.linear, [rnd(2, 5, 4), rnd(3, 4)], "3-d input, no bias")],
+               Case(tx.linear, [rnd(2, 5, 4), rnd(3, 4)], "3-d input, no bias"),
+               Case(lambda x, w, b: apply(L.Linear("in_out"), x, w, b), [rnd(5, 4), rnd(4, 3), rnd(3)],
+                    "TF weight layout (in × out)")],
     "Einsum": [Case(lambda a, b: tx.einsum("bij,bjk->bik", a, b), [rnd(2, 3, 4), rnd(2, 4, 5)]),
                Case(lambda a, b: tx.einsum("ij,k->ik", a, b), [rnd(3, 4), rnd(2)], "label summed from one operand"),
                Case(lambda a, b: tx.tensordot(a, b, axes=([1, 2], [0, 1])), [rnd(2, 3, 4), rnd(3, 4, 5)], "tensordot")],

@@ -340,8 +340,7 @@ def bias_add(value, bias, data_format=None, name=None):
     if data_format == "NCHW":
         b = F.reshape(b, [-1] + [1] * (x.ndim - 2))
         return F.add(x, b, name=name or "BiasAdd")
-    fused = F.conv_with_bias(x, b, name)
-    return fused if fused is not None else F.add(x, b, name=name or "BiasAdd")
+    return F.add(x, b, name=name or "BiasAdd")   # conv2d(...) or matmul(...) + b: one fused node
 
 
 def xw_plus_b(x, weights, biases, name=None):
