@@ -8,7 +8,6 @@ number generator (``manual_seed`` makes every draw reproducible).
 from __future__ import annotations
 
 import os
-import sys
 
 # OpenBLAS reads this when NumPy loads it, so it is set before `import numpy` (a value the user
 # set wins; TENSORFLUX_TUNE_BLAS=0 leaves it alone). See ``tune_blas_spin`` for why.
@@ -132,7 +131,6 @@ def tune_allocator(mmap_threshold=32 << 20, trim_threshold=1 << 31) -> bool:
     """
     import ctypes
     import ctypes.util
-    import os
     import sys
 
     if os.environ.get("TENSORFLUX_TUNE_MALLOC", "1") == "0" or not sys.platform.startswith("linux"):
@@ -201,5 +199,5 @@ def tune_blas_spin(exponent=BLAS_SPIN_EXPONENT) -> bool:
     return current() == exponent
 
 
-# imported before NumPy: OpenBLAS read the variable at load and this only checks it
+# NumPy loaded after the variable was set: this only checks it; loaded before: one pool restart
 blas_spin_tuned = tune_blas_spin() if _tune_blas and not _blas_spin_preset else False

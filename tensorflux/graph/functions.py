@@ -320,7 +320,7 @@ def add(a, b, name=None):
         raise TypeError("add: string concatenation is not supported")
     for y, bias in ((ta, tb), (tb, ta)):
         if bias._dims is not None and len(bias._dims) == 1 and y._dims and bias._dims[0] is not None \
-                and bias._dims[0] == y._dims[-1]:  # a per-channel bias; conv_with_bias checks y is a conv
+                and bias._dims[0] == y._dims[-1]:  # a per-channel bias; each fusion checks y's op
             fused = conv_with_bias(y, bias, name or "add")
             if fused is None:
                 fused = matmul_with_bias(y, bias, name or "add")
