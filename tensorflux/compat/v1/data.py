@@ -280,8 +280,40 @@ def _element_outputs(what, raw, graph):
     return _pack_as(raw, leaves) if isinstance(raw, (tuple, dict)) else leaves[0], leaves
 
 
+def _element_spec(output_types, output_shapes, who):
+    """(template, types, dims) of an element given as TF's ``output_types`` / ``output_shapes`` structures."""
+    if isinstance(output_types, list):
+        output_types = tuple(output_types)
+    template = _template_of(output_types) if isinstance(output_types, (tuple, dict)) else None
+    types = [D.as_dtype(t) for t in _flat(output_types)]
+    if output_shapes is None:
+        return template, types, [None] * len(types)
+    shapes = _flat_up_to(template, output_shapes, f"{who}: output_shapes") if template is not None else [output_shapes]
+    return template, types, [as_dims(sh) for sh in shapes]
+
+
 # ------------------------------------------------------------------------- Dataset
-class Dataset:
+class _DescribesElement:
+    """``output_types`` / ``output_shapes`` / ``output_classes`` of an element described by
+    ``_template`` (its tuple/dict structure, or None for one tensor), ``_types`` and ``_dims``."""
+
+    @property
+    def output_types(self):
+        """The dtype of each component, in the element's structure."""
+        return _pack_as(self._template, list(self._types))
+
+    @property
+    def output_shapes(self):
+        """The static shape (TensorShape) of each component, in the element's structure."""
+        return _pack_as(self._template, [TensorShape(d) for d in self._dims])
+
+    @property
+    def output_classes(self):
+        """The class of each component (always ``tf.Tensor``), in the element's structure."""
+        return _pack_as(self._template, [core.Tensor] * len(self._types))
+
+
+class Dataset(_DescribesElement):
     """A sequence of elements (tensors, or tuples/dicts of them): a source and transformations (``tf.data.Dataset``)."""
 
     def __init__(self, structure, types, dims, gen, children=(), params=(), functions=(), graph=None):
@@ -298,22 +330,6 @@ class Dataset:
         if any(x is not self._graph for x in gs):
             raise ValueError("tf.data: a dataset mixes tensors of different graphs; build the whole pipeline in "
                              "one graph")
-
-    # ------------------------------------------------------------------ description
-    @property
-    def output_types(self):
-        """The dtype of each component, in the element's structure."""
-        return _pack_as(self._template, list(self._types))
-
-    @property
-    def output_shapes(self):
-        """The static shape (TensorShape) of each component, in the element's structure."""
-        return _pack_as(self._template, [TensorShape(d) for d in self._dims])
-
-    @property
-    def output_classes(self):
-        """The class of each component (always ``tf.Tensor``), in the element's structure."""
-        return _pack_as(self._template, [core.Tensor] * len(self._types))
 
     def _captures(self):
         """Graph tensors this pipeline evaluates when an iterator over it is initialized."""
@@ -408,16 +424,7 @@ class Dataset:
         if not callable(generator):
             raise TypeError(f"from_generator: generator must be a callable returning an iterable, got "
                             f"{type(generator).__name__}")
-        if isinstance(output_types, list):
-            output_types = tuple(output_types)
-        template = _template_of(output_types) if isinstance(output_types, (tuple, dict)) else None
-        types = [D.as_dtype(t) for t in _flat(output_types)]
-        if output_shapes is None:
-            dims = [None] * len(types)
-        else:
-            shapes = _flat_up_to(template, output_shapes, "from_generator: output_shapes") \
-                if template is not None else [output_shapes]
-            dims = [as_dims(s) for s in shapes]
+        template, types, dims = _element_spec(output_types, output_shapes, "from_generator")
         gen_args = [] if args is None else [_leaf(a, "from_generator") for a in args]
 
         def gen(ctx):
@@ -901,7 +908,7 @@ def _start(dataset, store, graph, values):
     return dataset._iterate(_Context(values, _Shared(store, graph)))
 
 
-class Iterator:
+class Iterator(_DescribesElement):
     """Reads a dataset: ``get_next()`` gives tensors that pull one element per ``sess.run`` (``tf.data.Iterator``)."""
 
     def __init__(self, graph, template, types, dims, name):
@@ -941,16 +948,7 @@ class Iterator:
     @staticmethod
     def from_structure(output_types, output_shapes=None, shared_name=None, output_classes=None):
         """A reinitializable iterator for datasets of this structure; start it with ``make_initializer(dataset)``."""
-        if isinstance(output_types, list):
-            output_types = tuple(output_types)
-        template = _template_of(output_types) if isinstance(output_types, (tuple, dict)) else None
-        types = [D.as_dtype(t) for t in _flat(output_types)]
-        if output_shapes is None:
-            dims = [None] * len(types)
-        else:
-            shapes = _flat_up_to(template, output_shapes, "Iterator.from_structure: output_shapes") \
-                if template is not None else [output_shapes]
-            dims = [as_dims(s) for s in shapes]
+        template, types, dims = _element_spec(output_types, output_shapes, "Iterator.from_structure")
         g = core.get_default_graph()
         return Iterator(g, template, types, dims, g.unique_name("Iterator"))
 
@@ -964,22 +962,6 @@ class Iterator:
                             f"{h.dtype.name} ('{h.name}')")
         it._handle = h
         return it
-
-    # ------------------------------------------------------------------ description
-    @property
-    def output_types(self):
-        """The dtype of each component, in the element's structure."""
-        return _pack_as(self._template, list(self._types))
-
-    @property
-    def output_shapes(self):
-        """The static shape of each component, in the element's structure."""
-        return _pack_as(self._template, [TensorShape(d) for d in self._dims])
-
-    @property
-    def output_classes(self):
-        """The class of each component (``tf.Tensor``), in the element's structure."""
-        return _pack_as(self._template, [core.Tensor] * len(self._types))
 
     @property
     def initializer(self):
