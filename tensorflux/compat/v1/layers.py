@@ -61,6 +61,15 @@ def _activate(y, activation):
     return activation(y) if activation is not None else y
 
 
+def _bias_and_activate(y, n, use_bias, initializer, regularizer, trainable, activation, data_format=None):
+    """The common tail of the dense/conv layers: + a 'bias' variable of n entries (when use_bias), then the activation."""
+    if use_bias:
+        bias = get_variable("bias", [n], dtype=y.dtype, initializer=initializer, trainable=trainable)
+        _regularize(bias, regularizer)
+        y = nn.bias_add(y, bias, data_format=data_format)
+    return _activate(y, activation)
+
+
 # ------------------------------------------------------------------------- functional layers
 def dense(inputs, units, activation=None, use_bias=True, kernel_initializer=None,
           bias_initializer=init.zeros_initializer(), kernel_regularizer=None, bias_regularizer=None,
@@ -85,11 +94,7 @@ def _dense_here(inputs, units, activation=None, use_bias=True, kernel_initialize
                           trainable=trainable)
     _regularize(kernel, kernel_regularizer)
     y = F.matmul(x, kernel, name="MatMul" if x.ndim == 2 else "Tensordot")
-    if use_bias:
-        bias = get_variable("bias", [int(units)], dtype=x.dtype, initializer=bias_initializer, trainable=trainable)
-        _regularize(bias, bias_regularizer)
-        y = nn.bias_add(y, bias)
-    return _activate(y, activation)
+    return _bias_and_activate(y, int(units), use_bias, bias_initializer, bias_regularizer, trainable, activation)
 
 
 def conv2d(inputs, filters, kernel_size, strides=(1, 1), padding="valid", data_format="channels_last",
@@ -122,11 +127,8 @@ def _conv2d_here(inputs, filters, kernel_size, strides=(1, 1), padding="valid", 
     fmt = "NHWC" if last else "NCHW"
     y = nn.conv2d(x, kernel, [1, sh, sw, 1] if last else [1, 1, sh, sw], _padding(padding), data_format=fmt,
                   dilations=[1, dh, dw, 1] if last else [1, 1, dh, dw], name="Conv2D")
-    if use_bias:
-        bias = get_variable("bias", [int(filters)], dtype=x.dtype, initializer=bias_initializer, trainable=trainable)
-        _regularize(bias, bias_regularizer)
-        y = nn.bias_add(y, bias, data_format=fmt)
-    return _activate(y, activation)
+    return _bias_and_activate(y, int(filters), use_bias, bias_initializer, bias_regularizer, trainable, activation,
+                              data_format=fmt)
 
 
 def conv1d(inputs, filters, kernel_size, strides=1, padding="valid", data_format="channels_last", dilation_rate=1,
@@ -146,12 +148,8 @@ def conv1d(inputs, filters, kernel_size, strides=1, padding="valid", data_format
                               trainable=trainable)
         _regularize(kernel, kernel_regularizer)
         y = nn.conv1d(x, kernel, _one(strides, "strides"), _padding(padding), dilations=_one(dilation_rate, "d"))
-        if use_bias:
-            bias = get_variable("bias", [int(filters)], dtype=x.dtype, initializer=bias_initializer,
-                                trainable=trainable)
-            _regularize(bias, bias_regularizer)
-            y = nn.bias_add(y, bias)
-        return _activate(y, activation)
+        return _bias_and_activate(y, int(filters), use_bias, bias_initializer, bias_regularizer, trainable,
+                                  activation)
 
 
 def _one(v, what):
@@ -225,12 +223,7 @@ def _conv2d_transpose_here(inputs, filters, kernel_size, strides=(1, 1), padding
     y = nn.conv2d_transpose(x, kernel, out_shape, [1, sh, sw, 1], pad, name="conv2d_transpose")
     if n is None:
         y.set_shape([None, out_h, out_w, int(filters)])
-    if use_bias:
-        bias = get_variable("bias", [int(filters)], dtype=x.dtype, initializer=bias_initializer,
-                            trainable=trainable)
-        _regularize(bias, bias_regularizer)
-        y = nn.bias_add(y, bias)
-    return _activate(y, activation)
+    return _bias_and_activate(y, int(filters), use_bias, bias_initializer, bias_regularizer, trainable, activation)
 
 
 def _pool(kind, inputs, pool_size, strides, padding, data_format, name):
