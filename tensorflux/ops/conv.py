@@ -16,7 +16,9 @@ How it is computed (docs/conv.md has the measurements behind each choice):
   Element-wise ops keep that memory order, so the next conv or pool gets it for free.
 * Forward: pad once; then, per block of images (cache blocking, ``_image_blocks``), copy the
   ``as_strided`` window view into an im2col matrix and run one GEMM per group (a single
-  ``matmul`` over the group axis) straight into the output; the bias is added in the block.
+  ``matmul`` over the group axis) straight into the output. The bias rides the GEMM: im2col
+  gets a column of ones and the weight matrix the bias as its last row (measured against
+  adding it to each block afterwards: the benchmark cnn's conv1 forward −28–32%, conv2 −2–18%).
 * Weight gradient: Σ over blocks of im2col(x)ᵀ · gy (the im2col is rebuilt per block rather
   than kept: cheaper, and the kh·kw-times-larger matrix is never held). Bias: one GEMV.
 * Input gradient (col2im): per block one batched GEMM gives a contiguous slab per kernel
@@ -113,17 +115,28 @@ class _Windows:
             strides = (s_n, s_h * sh, s_w * sw, s_c * cg, s_h * dh, s_w * dw, s_c)
         self.view = _as_strided(a, shape, strides, writeable=False)
 
-    def im2col(self, sl):
-        """(P, groups, kh·kw·cg) im2col matrix of the images ``sl`` (a fresh array or a transposed view of one)."""
+    def im2col(self, sl, ones=False):
+        """(P, groups, kh·kw·cg) im2col matrix of the images ``sl`` (a fresh array or a transposed view of one).
+
+        ``ones``: one more column of ones per group, (P, groups, kh·kw·cg + 1), so that a bias
+        stored as the weight matrix's last row rides the GEMM.
+        """
+        g, k, extra = self.groups, self.k, int(ones)
         if self.column_major:
             win = self.view[:, :, :, :, sl]
-            cols = xp.empty(win.shape, dtype=win.dtype)
-            xp.copyto(cols, win)
-            return cols.reshape(self.groups, self.k, -1).transpose(2, 0, 1)
+            p = win.shape[4] * win.shape[5] * win.shape[6]
+            cols = xp.empty((g, k + extra, p), dtype=win.dtype)
+            xp.copyto(cols[:, :k].reshape(win.shape), win)   # splitting axes: a view, never a copy
+            if ones:
+                cols[:, k] = 1
+            return cols.transpose(2, 0, 1)
         win = self.view[sl]
-        cols = xp.empty(win.shape, dtype=win.dtype)
-        xp.copyto(cols, win)
-        return cols.reshape(-1, self.groups, self.k)
+        p = win.shape[0] * win.shape[1] * win.shape[2]
+        cols = xp.empty((p, g, k + extra), dtype=win.dtype)
+        xp.copyto(cols[:, :, :k].reshape(win.shape), win)
+        if ones:
+            cols[:, :, k] = 1
+        return cols
 
 
 def _image_blocks(n, bytes_per_image):
@@ -154,15 +167,15 @@ def _conv_nhwc(a, wh, stride, dilation, groups, out_hw, bias=None):
     kh, kw, cg, o = wh.shape
     ho, wo = out_hw
     wmat = _weight_matrix(wh, groups)
+    if bias is not None:  # the bias as one more weight row, met by a column of ones in im2col
+        wmat = xp.concatenate([wmat, bias.reshape(groups, 1, o // groups)], axis=1)
     y = xp.empty((n, ho, wo, o), dtype=a.dtype)
     windows = _Windows(a, (kh, kw), stride, dilation, out_hw, groups)
     for sl in _image_blocks(n, ho * wo * kh * kw * c * a.itemsize):
-        cols = windows.im2col(sl)  # (P, g, kh·kw·cg)
+        cols = windows.im2col(sl, ones=bias is not None)  # (P, g, kh·kw·cg [+ 1])
         out = y[sl].reshape(-1, groups, o // groups)
-        # y = im2col(x) · W, one GEMM per group: (g, P, kh·kw·cg) @ (g, kh·kw·cg, og)
+        # y = [im2col(x) | 1] · [W; b], one GEMM per group: (g, P, kh·kw·cg + 1) @ (g, kh·kw·cg + 1, og)
         xp.matmul(cols.transpose(1, 0, 2), wmat, out=out.transpose(1, 0, 2))
-        if bias is not None:
-            y[sl] += bias  # while the block is in cache
     return y
 
 
