@@ -193,13 +193,16 @@ class MaxPool2d(_Pool2d):
             # serve as ``seen`` until the first OR allocates it, and the last offset needs no OR
             # (2·kh·kw − 3 passes; 5 for 2×2 windows, 7 before).
             offsets = self._offsets()
+            last = len(offsets) - 1
             seen = onehot[:, :, offsets[0][0], :, offsets[0][1]]
             for k, (u, v) in enumerate(offsets[1:], 1):
                 hit = onehot[:, :, u, :, v]
                 xp.greater(hit, seen, out=hit)
+                if k == last:
+                    break
                 if k == 1:
                     seen = xp.logical_or(seen, hit)
-                elif k < len(offsets) - 1:
+                else:
                     xp.logical_or(seen, hit, out=seen)
             if xp.count_nonzero(onehot) != y.size:  # a window matched nothing: NaN inside; the general path
                 self._forward_general(xh, True)
@@ -213,11 +216,11 @@ class MaxPool2d(_Pool2d):
         gyh = self._nhwc_grad(gy)
         if self.relu:
             gyh = gyh * self.positive  # the fused ReLU's gradient, on the pooled array
-        if self.onehot is not None:  # tiled: dx = one-hot ⊙ gy broadcast over each window, one pass
+        if self.onehot is not None:  # tiled: dx = one-hot ⊙ gy broadcast over each window
             n, ho, kh, wo, kw, c = self.onehot.shape
             gx = xp.empty(self.onehot.shape, dtype=gyh.dtype)
             # two passes beat one: the broadcast copy fills gx, then a contiguous multiply by the
-            # mask (a float × bool multiply with the broadcast operand runs 30% slower; measured)
+            # mask (measured 11–13% faster than one float × bool multiply with a broadcast operand)
             xp.copyto(gx, gyh[:, :, None, :, None, :])
             gx *= self.onehot
             return (self._out(gx.reshape(n, ho * kh, wo * kw, c)),)

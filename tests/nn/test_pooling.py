@@ -479,3 +479,18 @@ def test_pytorch_constructor_flags_are_accepted_at_their_defaults():
         np.testing.assert_array_equal(x.numpy(), before)  # computed out of place: the input is unchanged
     np.testing.assert_array_equal(tx.nn.ReLU(inplace=True)(x).numpy(), [[0, 2], [3, 0]])
     assert "inplace=True" in repr(tx.nn.ReLU(inplace=True))
+
+
+def test_tiled_max_pool1d_routes_ties_to_the_first_maximum():
+    # two-element windows: the tie walk's shortest form (one comparison, no OR)
+    rng = np.random.default_rng(11)
+    x = rng.integers(0, 2, (2, 3, 8)).astype(np.float64)
+    gy = rng.standard_normal((2, 3, 4))
+    t = _t(x, True)
+    F.max_pool1d(t, 2).backward(gy)
+    expected = np.zeros_like(x)
+    for a in range(2):
+        for ch in range(3):
+            for j in range(4):
+                expected[a, ch, 2 * j + int(np.argmax(x[a, ch, 2 * j:2 * j + 2]))] += gy[a, ch, j]
+    np.testing.assert_array_equal(t.grad, expected)
