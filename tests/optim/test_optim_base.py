@@ -321,3 +321,24 @@ def test_default_learning_rates():
 def test_repr_lists_groups():
     text = repr(optim.Adam(make_params(), lr=0.01))
     assert text.startswith("Adam (") and "Parameter Group 0" in text and "lr: 0.01" in text
+
+
+@pytest.mark.parametrize("name", sorted(ALL))
+def test_column_major_parameters_update_like_row_major_ones_with_scratch_in_their_order(name):
+    # a parameter held as a transposed view (column-major memory) gets a scratch buffer in its own
+    # memory order, and exactly the update a row-major copy of it gets
+    rng = np.random.default_rng(3)
+    values = rng.standard_normal((5, 4)).astype(np.float32)
+    grads = [rng.standard_normal((5, 4)).astype(np.float32) for _ in range(3)]
+    p_row = tx.nn.Parameter(values.copy())
+    p_col = tx.nn.Parameter(np.ascontiguousarray(values.T).T)
+    assert p_col.data.flags.f_contiguous and not p_col.data.flags.c_contiguous
+    opt_row, opt_col = ALL[name]([p_row]), ALL[name]([p_col])
+    for g in grads:
+        p_row.grad, p_col.grad = g.copy(), np.asfortranarray(g)
+        opt_row.step()
+        opt_col.step()
+    np.testing.assert_array_equal(p_col.data, p_row.data)
+    assert p_col.data.flags.f_contiguous
+    assert opt_col.scratch(p_col.data).flags.f_contiguous
+    assert opt_row.scratch(p_row.data).flags.c_contiguous
