@@ -168,9 +168,9 @@ class Optimizer:
         """A reusable work array shaped like ``like`` (not part of the state; contents undefined).
 
         Parameters of one shape and memory order share it: updates run one after the other. It
-        has ``like``'s memory order (nn.Linear's weight is column-major), so that the update's
-        passes run over contiguous memory; a row-major buffer beside a column-major parameter
-        made Adam's step on the mlp 4× slower (measured).
+        has ``like``'s memory order (a parameter may be a transposed view, column-major), so that
+        the update's passes run over contiguous memory; a row-major buffer beside column-major
+        parameters made Adam's step on the mlp 4× slower (measured).
         """
         dtype = like.dtype if dtype is None else dtype
         fortran = like.flags.f_contiguous and not like.flags.c_contiguous
