@@ -38,6 +38,7 @@ from __future__ import annotations
 import weakref
 
 from ..backend import xp
+from . import _lstm_kernels as _jit
 from .base import Op, OpError, register
 
 __all__ = ["RNNSequence", "LSTMSequence", "GRUSequence"]
@@ -327,7 +328,8 @@ class _Recurrence(Op):
 
         D_i: ∂L/∂(input-side pre-activations), D_h: ∂L/∂(hidden-side pre-activations), both
         (T, G, H, N) in internal order with zero columns past each sequence's end (for LSTM and
-        RNN they are the same array); Y: (T+1, H, N) hidden states, Y[t] the h_prev of step t.
+        RNN they are the same array), or already stacked as (G·H, T·N); Y: (T+1, H, N) hidden
+        states, Y[t] the h_prev of step t.
         """
         ng = tuple(self.needs_grad) + (False,) * (5 + len(dstates) - len(self.needs_grad))  # absent inputs
         T, N, I, H, G = self.T, self.N, self.I, self.H, self.GATES
@@ -337,7 +339,7 @@ class _Recurrence(Op):
             xp.copyto(out, D.reshape(T, G * H, N).transpose(1, 0, 2))
             return out.reshape(G * H, T * N)
 
-        Di = stacked(D_i)
+        Di = D_i if D_i.ndim == 2 else stacked(D_i)
         Dh = Di if D_h is D_i else (stacked(D_h) if ng[2] else None)
         joint = self.Z is not None                            # Z = [h_{t−1}; x_t; 1] per step, else X = [x_t; 1]
         Xs, head = (self.Z, H) if joint else (self.X, 0)
@@ -435,20 +437,31 @@ class LSTMSequence(_Recurrence):
         T, N, H, o = self.T, self.N, self.H, self.order
         Y, C = self._states(h0, pooled=False), self._states(c0, pooled=True)
         TC = self._saved(T, H, N)                              # tanh(c') per step, kept for backward
-        ig = self._temp(H, N)
         A2 = A.reshape(T, 4 * H, N)
-        for s, B in enumerate(o.sizes):
-            a, tc, c = A[s, :, :, :B], TC[s, :, :B], C[s + 1, :, :B]
-            self._joint_step(s, B, Y, A2[s, :, :B])           # pre-activations of all gates (sigmoid rows halved)
-            xp.tanh(a, out=a)
-            sg = a[:3]
-            sg *= 0.5
-            sg += 0.5                                          # o, i, f = σ(·) = ½(1 + tanh(·/2));  g = tanh(·)
-            xp.multiply(a[2], C[s, :, :B], out=c)
-            xp.multiply(a[1], a[3], out=ig[:, :B])
-            c += ig[:, :B]                                     # c' = f ⊙ c + i ⊙ g
-            xp.tanh(c, out=tc)
-            xp.multiply(a[0], tc, out=Y[s + 1, :, :B])         # h' = o ⊙ tanh(c')
+        self.compiled = _jit.enabled(A, C, Y, self.Z)
+        if self.compiled:  # the same arithmetic in two compiled passes per step (see _lstm_kernels)
+            xp.copyto(self.Z[:H, 0], Y[0])
+            for s, B in enumerate(o.sizes):
+                a = A2[s, :, :B]
+                xp.matmul(self.W, self.Z[:, s, :B], out=a)    # pre-activations of all gates (sigmoid rows halved)
+                xp.tanh(a, out=a)
+                _jit.cell_forward(s, B, A, C)                 # σ for o, i, f;  c' = f ⊙ c + i ⊙ g
+                xp.tanh(C[s + 1, :, :B], out=TC[s, :, :B])
+                _jit.hidden_forward(s, B, A, TC, Y, self.Z)   # h' = o ⊙ tanh(c'), also into Z for step s+1
+        else:
+            ig = self._temp(H, N)
+            for s, B in enumerate(o.sizes):
+                a, tc, c = A[s, :, :, :B], TC[s, :, :B], C[s + 1, :, :B]
+                self._joint_step(s, B, Y, A2[s, :, :B])       # pre-activations of all gates (sigmoid rows halved)
+                xp.tanh(a, out=a)
+                sg = a[:3]
+                sg *= 0.5
+                sg += 0.5                                      # o, i, f = σ(·) = ½(1 + tanh(·/2));  g = tanh(·)
+                xp.multiply(a[2], C[s, :, :B], out=c)
+                xp.multiply(a[1], a[3], out=ig[:, :B])
+                c += ig[:, :B]                                 # c' = f ⊙ c + i ⊙ g
+                xp.tanh(c, out=tc)
+                xp.multiply(a[0], tc, out=Y[s + 1, :, :B])     # h' = o ⊙ tanh(c')
         self.A, self.Y, self.C, self.TC = A, Y, C, TC
         out = self._outputs(Y, C)
         self._done(forward=True)
@@ -457,10 +470,12 @@ class LSTMSequence(_Recurrence):
     def backward(self, gy, gh, gc):
         T, N, H, o = self.T, self.N, self.H, self.order
         A, C, TC, Y, whhT = self.A, self.C, self.TC, self.Y, self.whhT
-        D = self._temp(T, 4, H, N, zero=o.packed)              # ∂L/∂(pre-activations), internal order
-        D2 = D.reshape(T, 4 * H, N)
         gys = self._step_grads(gy)
         dh, dc = self._carry(gh), self._carry(gc)              # carried back through time
+        if self.compiled:
+            return self._backward_compiled(gys, dh, dc)
+        D = self._temp(T, 4, H, N, zero=o.packed)              # ∂L/∂(pre-activations), internal order
+        D2 = D.reshape(T, 4 * H, N)
         # Everything in the gate gradients but the carried dh, dc is known before the loop, so the
         # products of local derivatives are formed for every step at once (a few large NumPy calls)
         # and each step is left with five small ones and its GEMM:
@@ -496,6 +511,21 @@ class LSTMSequence(_Recurrence):
             dcb *= A[s, 2, :, :B]                              # dc_prev = dc ⊙ f
             xp.matmul(whhT, D2[s, :, :B], out=dhb)             # dh_prev = W_hhᵀ dA
         return self._grads(D, D, Y, (dh, dc))
+
+    def _backward_compiled(self, gys, dh, dc):
+        """The backward loop with one compiled pass per step (``_lstm_kernels.cell_backward``): the
+        gate gradients go straight into the (4·H, T·N) layout of the weight-gradient GEMM."""
+        T, N, H, o = self.T, self.N, self.H, self.order
+        D = self._temp(4, H, T, N, zero=o.packed)              # ∂L/∂(pre-activations), internal order
+        D3 = D.reshape(4 * H, T, N)
+        has_gy = gys is not None
+        gys = gys if has_gy else self.TC[:1]                   # any (·, H, N) array: not read without has_gy
+        for s in range(T - 1, -1, -1):
+            B = o.sizes[s]
+            _jit.cell_backward(s, B, self.A, self.C, self.TC, dh, dc, gys, has_gy, D)
+            xp.matmul(self.whhT, D3[:, s, :B], out=dh[:, :B])  # dh_prev = W_hhᵀ dA
+        D = D.reshape(4 * H, T * N)
+        return self._grads(D, D, self.Y, (dh, dc))
 
 
 @register

@@ -7,6 +7,7 @@ state, variable lengths, the reverse direction and both together, no bias, and r
 import numpy as np
 
 from tensorflux.autograd import apply
+from tensorflux.ops import _lstm_kernels
 from tensorflux.ops import recurrent as R
 from .gradcheck_table import Case, rnd
 
@@ -40,6 +41,15 @@ def _relu_params():
     return [x, w_ih, w_hh, b_ih, b_hh, h0]
 
 
+def _numpy_path(fn):
+    """fn run with the LSTM's compiled kernels switched off (the cases above run them when numba
+    is installed, so both paths are checked; backward follows the path its forward took)."""
+    def run(*xs):
+        with _lstm_kernels.disabled():
+            return fn(*xs)
+    return run
+
+
 def _lstm_no_state(x, w_ih, w_hh, b_ih, b_hh):
     return apply(R.LSTMSequence(), x, w_ih, w_hh, b_ih, b_hh)
 
@@ -58,6 +68,9 @@ CASES = {
         Case(_op(R.LSTMSequence, reverse=True), _params(4) + [rnd(N, H), rnd(N, H)], "reverse"),
         Case(_op(R.LSTMSequence, lengths=LENGTHS3, reverse=True), _params(4, n=3) + [rnd(3, H), rnd(3, H)],
              "reverse with lengths"),
+        Case(_numpy_path(_op(R.LSTMSequence)), _params(4) + [rnd(N, H), rnd(N, H)], "initial state, NumPy path"),
+        Case(_numpy_path(_op(R.LSTMSequence, lengths=LENGTHS3, reverse=True)),
+             _params(4, n=3) + [rnd(3, H), rnd(3, H)], "reverse with lengths, NumPy path"),
     ],
     "GRUSequence": [
         Case(_op(R.GRUSequence), _params(3) + [rnd(N, H)], "initial state"),

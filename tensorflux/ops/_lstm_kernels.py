@@ -1,0 +1,129 @@
+"""Optional compiled kernels for the LSTM cell's element-wise work (numba), one pass per time step.
+
+The LSTM op (``recurrent.LSTMSequence``) runs one GEMM per time step and, between GEMMs, a
+handful of element-wise passes over the step's (4, H, N) gate block. In pure NumPy each pass
+is a separate call with its own fixed cost and its own trip through memory: nine calls per
+step forward, five per step backward plus ten whole-sequence passes that precompute the
+products of local derivatives, and a transposing copy of the gate gradients before the
+weight-gradient GEMM. These kernels do the same arithmetic in one loop per step:
+
+- ``cell_forward``: the sigmoid gates from their tanh (σ(a) = ½(1 + tanh(a/2)), the ½ already
+  folded into the weights) and the new cell state c' = f ⊙ c + i ⊙ g;
+- ``hidden_forward``: h' = o ⊙ tanh(c'), written into the state history and into the next
+  step's GEMM operand (so the next step needs no copy);
+- ``cell_backward``: every gate gradient of one step from the carried dh, dc, written straight
+  into the layout the weight-gradient GEMM reads ((4, H, T, N): no transposing copy after the
+  loop), and dc carried to the previous step.
+
+``tanh`` itself stays NumPy's (vectorised; numba's is a scalar libm call). The arithmetic is
+the NumPy path's, in the same IEEE operations (no fast-math), so both paths agree to rounding;
+``tests/ops/test_lstm_kernels.py`` checks it. numba is an optional accelerator
+(``pip install tensorflux[fast]``); without it, or with ``TENSORFLUX_NUMBA=0``, the op takes
+its pure-NumPy path. ``enabled()`` says which.
+"""
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+
+__all__ = ["enabled", "disabled", "cell_forward", "hidden_forward", "cell_backward"]
+
+try:  # pragma: no cover - which branch runs depends on the machine
+    if os.environ.get("TENSORFLUX_NUMBA", "1") == "0":
+        raise ImportError("disabled by TENSORFLUX_NUMBA=0")
+    from numba import njit
+except ImportError:
+    njit = None
+
+
+_switched_off = False
+
+
+def enabled(*arrays) -> bool:
+    """True when the kernels can run on these arrays: numba is importable, not switched off
+    (``disabled``), and every array is a float32 or float64 NumPy array (the kernels know
+    nothing of other array modules)."""
+    if njit is None or _switched_off:
+        return False
+    from ..backend import ndarray  # the array type the kernels were written for
+    return all(type(a) is ndarray and a.dtype.kind == "f" and a.dtype.itemsize in (4, 8) for a in arrays)
+
+
+@contextmanager
+def disabled():
+    """Inside this block the LSTM op takes its pure-NumPy path (the tests compare the two)."""
+    global _switched_off
+    before, _switched_off = _switched_off, True
+    try:
+        yield
+    finally:
+        _switched_off = before
+
+
+def _kernel(fn):
+    """Compile ``fn`` lazily (on first call, cached on disk); plain Python when numba is absent."""
+    if njit is None:
+        return fn
+    return njit(cache=True, nogil=True, boundscheck=False)(fn)
+
+
+@_kernel
+def cell_forward(s, B, A, C):
+    """Step s, columns :B. A (T, 4, H, N): tanh of the pre-activations, gates (o, i, f, g);
+    replaced by the activations (σ for o, i, f). C (T+1, H, N): C[s+1] = f ⊙ C[s] + i ⊙ g."""
+    half = A.dtype.type(0.5)                              # constants in the arrays' dtype (a bare 0.5 is float64)
+    a, c_prev, c_new = A[s], C[s], C[s + 1]
+    for j in range(a.shape[1]):
+        ao, ai, af, ag, cp, cn = a[0, j], a[1, j], a[2, j], a[3, j], c_prev[j], c_new[j]
+        for n in range(B):
+            o = ao[n] * half + half
+            i = ai[n] * half + half
+            f = af[n] * half + half
+            ao[n], ai[n], af[n] = o, i, f
+            cn[n] = f * cp[n] + i * ag[n]
+
+
+@_kernel
+def hidden_forward(s, B, A, TC, Y, Z):
+    """Step s, columns :B: Y[s+1] = o ⊙ TC[s] (h' = o ⊙ tanh(c')). When a next step exists, its
+    GEMM operand Z (K, T, N) gets h' in rows :H of column block s+1 — all N columns, those past
+    :B from Y (a finished sequence keeps its zeros there)."""
+    o_all, tc, h = A[s, 0], TC[s], Y[s + 1]
+    H, N = h.shape
+    nxt = s + 1 < Z.shape[1]
+    for j in range(H):
+        o, t, hj = o_all[j], tc[j], h[j]
+        for n in range(B):
+            hj[n] = o[n] * t[n]
+        if nxt:
+            z = Z[j, s + 1]
+            for n in range(N):
+                z[n] = hj[n]
+
+
+@_kernel
+def cell_backward(s, B, A, C, TC, dh, dc, gys, has_gy, D):
+    """Step s, columns :B, of the LSTM's backward (A holds the activations o, i, f, g):
+
+        dh  = dh + gys[s]                         (when the sequence output has a gradient)
+        dc  = dc + dh ⊙ o ⊙ (1 − tanh²(c'))
+        ∂L/∂o = dh ⊙ tanh(c') ⊙ o(1 − o)          ∂L/∂i = dc ⊙ g ⊙ i(1 − i)
+        ∂L/∂f = dc ⊙ c ⊙ f(1 − f)                 ∂L/∂g = dc ⊙ i ⊙ (1 − g²)
+        dc_prev = dc ⊙ f
+
+    The gate gradients go to D[:, :, s] of D (4, H, T, N); dc is updated in place (dh is only
+    read: the caller's GEMM overwrites it with W_hhᵀ dA)."""
+    one = A.dtype.type(1)                                 # in the arrays' dtype (a bare 1 promotes to float64)
+    a, c_prev, tc = A[s], C[s], TC[s]
+    for j in range(dh.shape[0]):
+        ao, ai, af, ag, cp, t, dhj, dcj = a[0, j], a[1, j], a[2, j], a[3, j], c_prev[j], tc[j], dh[j], dc[j]
+        d0, d1, d2, d3 = D[0, j, s], D[1, j, s], D[2, j, s], D[3, j, s]
+        for n in range(B):
+            o, i, f, g, tn = ao[n], ai[n], af[n], ag[n], t[n]
+            dhv = dhj[n] + gys[s, j, n] if has_gy else dhj[n]
+            dcv = dcj[n] + dhv * (o * (one - tn * tn))
+            d0[n] = dhv * (tn * (o * (one - o)))
+            d1[n] = dcv * (g * (i * (one - i)))
+            d2[n] = dcv * (cp[n] * (f * (one - f)))
+            d3[n] = dcv * (i * (one - g * g))
+            dcj[n] = dcv * f
