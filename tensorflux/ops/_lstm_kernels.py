@@ -28,22 +28,16 @@ from contextlib import contextmanager
 
 __all__ = ["enabled", "disabled", "cell_forward", "hidden_forward", "cell_backward"]
 
-try:  # pragma: no cover - which branch runs depends on the machine
-    if os.environ.get("TENSORFLUX_NUMBA", "1") == "0":
-        raise ImportError("disabled by TENSORFLUX_NUMBA=0")
-    from numba import njit
-except ImportError:
-    njit = None
-
-
 _switched_off = False
+_compiled = None  # None: not tried yet; then True (the kernels below are numba-compiled) or False
 
 
 def enabled(*arrays) -> bool:
-    """True when the kernels can run on these arrays: numba is importable, not switched off
-    (``disabled``), and every array is a float32 or float64 NumPy array (the kernels know
-    nothing of other array modules)."""
-    if njit is None or _switched_off:
+    """True when the kernels can run on these arrays: numba is importable (imported here, on the
+    first LSTM call, not with ``import tensorflux``), not switched off (``disabled``,
+    ``TENSORFLUX_NUMBA=0``), and every array is a float32 or float64 NumPy array (the kernels
+    know nothing of other array modules)."""
+    if _switched_off or not (_compiled or _compiled is None and _compile()):
         return False
     from ..backend import ndarray  # the array type the kernels were written for
     return all(type(a) is ndarray and a.dtype.kind == "f" and a.dtype.itemsize in (4, 8) for a in arrays)
@@ -60,14 +54,23 @@ def disabled():
         _switched_off = before
 
 
-def _kernel(fn):
-    """Compile ``fn`` lazily (on first call, cached on disk); plain Python when numba is absent."""
-    if njit is None:
-        return fn
-    return njit(cache=True, nogil=True, boundscheck=False)(fn)
+def _compile() -> bool:
+    """Replace the kernels below by numba-compiled ones (compiled lazily on first call, cached on
+    disk). False, and the plain-Python functions left in place, when numba is absent or off."""
+    global _compiled, cell_forward, hidden_forward, cell_backward
+    _compiled = False
+    if os.environ.get("TENSORFLUX_NUMBA", "1") == "0":
+        return False
+    try:
+        from numba import njit
+    except ImportError:
+        return False
+    jit = njit(cache=True, nogil=True, boundscheck=False)
+    cell_forward, hidden_forward, cell_backward = jit(cell_forward), jit(hidden_forward), jit(cell_backward)
+    _compiled = True
+    return True
 
 
-@_kernel
 def cell_forward(s, B, A, C):
     """Step s, columns :B. A (T, 4, H, N): tanh of the pre-activations, gates (o, i, f, g);
     replaced by the activations (σ for o, i, f). C (T+1, H, N): C[s+1] = f ⊙ C[s] + i ⊙ g."""
@@ -83,7 +86,6 @@ def cell_forward(s, B, A, C):
             cn[n] = f * cp[n] + i * ag[n]
 
 
-@_kernel
 def hidden_forward(s, B, A, TC, Y, Z):
     """Step s, columns :B: Y[s+1] = o ⊙ TC[s] (h' = o ⊙ tanh(c')). When a next step exists, its
     GEMM operand Z (K, T, N) gets h' in rows :H of column block s+1 — all N columns, those past
@@ -101,7 +103,6 @@ def hidden_forward(s, B, A, TC, Y, Z):
                 z[n] = hj[n]
 
 
-@_kernel
 def cell_backward(s, B, A, C, TC, dh, dc, gys, has_gy, D):
     """Step s, columns :B, of the LSTM's backward (A holds the activations o, i, f, g):
 
