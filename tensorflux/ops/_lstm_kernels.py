@@ -12,8 +12,9 @@ weight-gradient GEMM. These kernels do the same arithmetic in one loop per step:
 - ``hidden_forward``: h' = o ⊙ tanh(c'), written into the state history and into the next
   step's GEMM operand (so the next step needs no copy);
 - ``cell_backward``: every gate gradient of one step from the carried dh, dc, written straight
-  into the layout the weight-gradient GEMM reads ((4, H, T, N): no transposing copy after the
-  loop), and dc carried to the previous step.
+  into the layout the weight-gradient GEMM reads ((4, H, T, N) in PyTorch's gate order: no
+  transposing copy after the loop, no reordering of the weight gradients' rows), and dc
+  carried to the previous step.
 
 ``tanh`` itself stays NumPy's (vectorised; numba's is a scalar libm call). The arithmetic is
 the NumPy path's, in the same IEEE operations (no fast-math), so both paths agree to rounding;
@@ -112,13 +113,14 @@ def cell_backward(s, B, A, C, TC, dh, dc, gys, has_gy, D):
         ∂L/∂f = dc ⊙ c ⊙ f(1 − f)                 ∂L/∂g = dc ⊙ i ⊙ (1 − g²)
         dc_prev = dc ⊙ f
 
-    The gate gradients go to D[:, :, s] of D (4, H, T, N); dc is updated in place (dh is only
+    The gate gradients go to D[:, :, s] of D (4, H, T, N) in PyTorch's gate order (i, f, g, o:
+    the weight-gradient GEMM then yields PyTorch's rows); dc is updated in place (dh is only
     read: the caller's GEMM overwrites it with W_hhᵀ dA)."""
     one = A.dtype.type(1)                                 # in the arrays' dtype (a bare 1 promotes to float64)
     a, c_prev, tc = A[s], C[s], TC[s]
     for j in range(dh.shape[0]):
         ao, ai, af, ag, cp, t, dhj, dcj = a[0, j], a[1, j], a[2, j], a[3, j], c_prev[j], tc[j], dh[j], dc[j]
-        d0, d1, d2, d3 = D[0, j, s], D[1, j, s], D[2, j, s], D[3, j, s]
+        d0, d1, d2, d3 = D[3, j, s], D[0, j, s], D[1, j, s], D[2, j, s]   # ∂L/∂ o, i, f, g
         for n in range(B):
             o, i, f, g, tn = ao[n], ai[n], af[n], ag[n], t[n]
             dhv = dhj[n] + gys[s, j, n] if has_gy else dhj[n]

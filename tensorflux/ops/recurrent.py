@@ -220,7 +220,7 @@ class _Recurrence(Op):
         w[: self.SIGMOID * H] *= 0.5
         return w
 
-    def _setup(self, x, w_ih, w_hh, b_ih, b_hh, states, input_bias, joint=False):
+    def _setup(self, x, w_ih, w_hh, b_ih, b_hh, states, input_bias, joint=False, torch_order=False):
         """Validate, choose the step order and lay out what each step's GEMM reads.
 
         joint (RNN, LSTM): Z (K, T, N), K = H + I [+ 1], holds each step's column block
@@ -234,6 +234,10 @@ class _Recurrence(Op):
         input side A_t = W_ih x_t + b of all steps by one batched GEMM; the loop adds W_hh h.
         With a bias, a row of ones joins X (or Z) and the bias joins W as a column, so it rides
         the GEMM forward and backward.
+
+        torch_order: backward will hold its gate gradients in PyTorch's gate order (the LSTM's
+        compiled kernel writes them so), so the weight-gradient GEMM's rows need no reordering
+        and ``W_hhᵀ`` is the caller's ``w_hh`` transposed.
         """
         T, N, I, H = self._check(x, w_ih, w_hh, b_ih, b_hh, states)
         order = _StepOrder(self.label, T, N, self.lengths, self.reverse)
@@ -241,8 +245,9 @@ class _Recurrence(Op):
         biased = input_bias is not None
         self.dtype, self.saved, self.temp = x.dtype, [], []
         self.T, self.N, self.I, self.H, self.order = T, N, I, H, order
-        self.w_ih_k = w_ih_k
-        self.whhT = xp.ascontiguousarray(w_hh_k.T)           # backward: dh_prev = W_hhᵀ dA
+        self.torch_order = torch_order
+        self.w_ih_g = w_ih if torch_order else w_ih_k       # backward: dx_t = W_ihᵀ dA_t
+        self.whhT = xp.ascontiguousarray((w_hh if torch_order else w_hh_k).T)   # backward: dh_prev = W_hhᵀ dA
         head = H if joint else 0                              # rows of h_{t−1} ahead of x_t
         X = self._saved(head + I + biased, T, N)
         xp.copyto(X[head:head + I], order.to_steps(x).transpose(2, 0, 1))
@@ -339,6 +344,7 @@ class _Recurrence(Op):
             xp.copyto(out, D.reshape(T, G * H, N).transpose(1, 0, 2))
             return out.reshape(G * H, T * N)
 
+        rows = (lambda w, H: w) if self.torch_order else self._torch_rows     # gradient rows → PyTorch's order
         Di = D_i if D_i.ndim == 2 else stacked(D_i)
         Dh = Di if D_h is D_i else (stacked(D_h) if ng[2] else None)
         joint = self.Z is not None                            # Z = [h_{t−1}; x_t; 1] per step, else X = [x_t; 1]
@@ -346,22 +352,22 @@ class _Recurrence(Op):
         biased = Xs.shape[0] > head + I
         gx = gw_ih = gw_hh = gb_ih = gb_hh = gb = None
         if ng[0]:
-            gx = (self.w_ih_k.T @ Di).reshape(I, T, N).transpose(1, 2, 0)          # dx_t = W_ihᵀ dA_t
+            gx = (self.w_ih_g.T @ Di).reshape(I, T, N).transpose(1, 2, 0)          # dx_t = W_ihᵀ dA_t
             gx = self.order.from_steps(gx)
         if ng[1] or (biased and (ng[3] or ng[4] and D_h is D_i)) or (joint and ng[2]):
             g = Di @ Xs.reshape(-1, T * N).T               # [dW_hh |] dW_ih | db] = Σ_t dA_t [h_{t−1};] x_t; 1]ᵀ
-            gw_ih = self._torch_rows(g[:, head:head + I], H) if ng[1] else None
-            gb = self._torch_rows(g[:, head + I], H) if biased else None
+            gw_ih = rows(g[:, head:head + I], H) if ng[1] else None
+            gb = rows(g[:, head + I], H) if biased else None
             if joint and ng[2]:
-                gw_hh = self._torch_rows(g[:, :H], H)
+                gw_hh = rows(g[:, :H], H)
         if ng[2] and not joint:
             Yc = self._temp(H, T, N)
             xp.copyto(Yc, Y[:T].transpose(1, 0, 2))
-            gw_hh = self._torch_rows(Dh @ Yc.reshape(H, T * N).T, H)               # dW_hh = Σ_t dA_t h_{t−1}ᵀ
+            gw_hh = rows(Dh @ Yc.reshape(H, T * N).T, H)                           # dW_hh = Σ_t dA_t h_{t−1}ᵀ
         if ng[3]:
             gb_ih = gb
         if ng[4]:
-            gb_hh = gb.copy() if D_h is D_i else self._torch_rows(D_h.sum(axis=(0, 3)).reshape(G * H), H)
+            gb_hh = gb.copy() if D_h is D_i else rows(D_h.sum(axis=(0, 3)).reshape(G * H), H)
         gstates = tuple(self.order.state_from(d) if need else None for d, need in zip(dstates, ng[5:]))
         self._done(forward=False)
         return (gx, gw_ih, gw_hh, gb_ih, gb_hh) + gstates
@@ -433,12 +439,13 @@ class LSTMSequence(_Recurrence):
     GATES, SIGMOID, ORDER = 4, 3, (3, 0, 1, 2)    # internal order (o, i, f, g)
 
     def forward(self, x, w_ih, w_hh, b_ih=None, b_hh=None, h0=None, c0=None):
-        A = self._setup(x, w_ih, w_hh, b_ih, b_hh, (h0, c0), _sum_bias(b_ih, b_hh), joint=True)
+        self.compiled = _jit.enabled(x, w_ih, w_hh)            # every buffer below gets x's dtype
+        A = self._setup(x, w_ih, w_hh, b_ih, b_hh, (h0, c0), _sum_bias(b_ih, b_hh), joint=True,
+                        torch_order=self.compiled)
         T, N, H, o = self.T, self.N, self.H, self.order
         Y, C = self._states(h0, pooled=False), self._states(c0, pooled=True)
         TC = self._saved(T, H, N)                              # tanh(c') per step, kept for backward
         A2 = A.reshape(T, 4 * H, N)
-        self.compiled = _jit.enabled(A, C, Y, self.Z)
         if self.compiled:  # the same arithmetic in two compiled passes per step (see _lstm_kernels)
             xp.copyto(self.Z[:H, 0], Y[0])
             for s, B in enumerate(o.sizes):
@@ -514,9 +521,10 @@ class LSTMSequence(_Recurrence):
 
     def _backward_compiled(self, gys, dh, dc):
         """The backward loop with one compiled pass per step (``_lstm_kernels.cell_backward``): the
-        gate gradients go straight into the (4·H, T·N) layout of the weight-gradient GEMM."""
+        gate gradients go straight into the (4·H, T·N) layout of the weight-gradient GEMM, in
+        PyTorch's gate order (i, f, g, o), so the weight gradients need no reordering."""
         T, N, H, o = self.T, self.N, self.H, self.order
-        D = self._temp(4, H, T, N, zero=o.packed)              # ∂L/∂(pre-activations), internal order
+        D = self._temp(4, H, T, N, zero=o.packed)              # ∂L/∂(pre-activations), PyTorch's order
         D3 = D.reshape(4 * H, T, N)
         has_gy = gys is not None
         gys = gys if has_gy else self.TC[:1]                   # any (·, H, N) array: not read without has_gy

@@ -89,8 +89,8 @@ def test_kernels_known_values():
     o, i, f = sig
     g, t = np.tanh(0.3), np.tanh(c_new)
     dcv = o * (1 - t * t)
-    np.testing.assert_allclose(D[:, 0, 0, 0], [t * o * (1 - o), dcv * g * i * (1 - i),
-                                               dcv * 0.5 * f * (1 - f), dcv * i * (1 - g * g)], rtol=1e-14)
+    np.testing.assert_allclose(D[:, 0, 0, 0], [dcv * g * i * (1 - i), dcv * 0.5 * f * (1 - f),   # PyTorch's order:
+                                               dcv * i * (1 - g * g), t * o * (1 - o)], rtol=1e-14)  # i, f, g, o
     np.testing.assert_allclose(dc[0, 0], dcv * f, rtol=1e-14)
 
 
