@@ -278,6 +278,17 @@ def _load():
         return None
 
 
+def compiled_kernels():
+    """Which path the LSTM's element-wise work takes in tensorflux: numba's version, or why not."""
+    if os.environ.get("TENSORFLUX_NUMBA", "1") == "0":
+        return "off (TENSORFLUX_NUMBA=0): pure NumPy"
+    try:
+        import numba
+    except ImportError:
+        return "off (numba not installed): pure NumPy"
+    return f"numba {numba.__version__}"
+
+
 def machine_meta(args):
     """Where and how this run happened (date, CPU, versions, threads, load)."""
     import numpy
@@ -285,6 +296,7 @@ def machine_meta(args):
         "date": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "platform": platform.platform(), "cpu": _cpu_model(), "cores": n_cores(),
         "python": platform.python_version(), "numpy": numpy.__version__, "git_commit": _git_commit(),
+        "compiled_kernels": compiled_kernels(),
         "load_average_start": _load(), "threadpools_parent": blas_info(),
         "env": {k: v for k, v in os.environ.items() if k.startswith(("OPENBLAS", "OMP_", "MKL_"))},
         "args": {k: v for k, v in vars(args).items() if k not in ("timing",)},
@@ -405,7 +417,7 @@ def main(argv=None):
             raise SystemExit(f"--threads must be at least 1, got {args.threads}")
         limit_threads(args.threads)
     print(f"tensorflux benchmarks: {', '.join(args.only)} × {', '.join(args.modes)}, {args.repeats} repeat(s), "
-          f"{n_cores()} cores", flush=True)
+          f"{n_cores()} cores; compiled kernels: {compiled_kernels()}", flush=True)
     result = run_suite(args, log=lambda s: print(s, flush=True))
     print()
     print(format_table(result["rows"]))

@@ -40,6 +40,7 @@ def test_json_is_valid_and_complete(tiny):
     assert data["frameworks"] == ["tensorflux"]
     assert len(data["rows"]) == len(result["rows"])
     assert data["meta"]["cores"] >= 1 and "threadpools_parent" in data["meta"]
+    assert data["meta"]["compiled_kernels"].startswith(("numba ", "off ("))
     assert all(math.isfinite(v) and v > 0 for v in data["gemm"]["ceiling_gflops"].values())
 
 
