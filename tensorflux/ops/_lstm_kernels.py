@@ -25,23 +25,37 @@ its pure-NumPy path. ``enabled()`` says which.
 from __future__ import annotations
 
 import os
+import threading
+import warnings
 from contextlib import contextmanager
 
 __all__ = ["enabled", "disabled", "cell_forward", "hidden_forward", "cell_backward"]
 
 _switched_off = False
-_compiled = None  # None: not tried yet; then True (the kernels below are numba-compiled) or False
+_lock = threading.Lock()
+_numba_loaded = None  # None: not tried yet; True: the kernels below are numba dispatchers; False: no numba
+_ready = {}           # dtype → whether the compiled kernels ran on it (compiled, or loaded from the disk cache)
 
 
 def enabled(*arrays) -> bool:
     """True when the kernels can run on these arrays: numba is importable (imported here, on the
     first LSTM call, not with ``import tensorflux``), not switched off (``disabled``,
-    ``TENSORFLUX_NUMBA=0``), and every array is a float32 or float64 NumPy array (the kernels
-    know nothing of other array modules)."""
-    if _switched_off or not (_compiled or _compiled is None and _compile()):
+    ``TENSORFLUX_NUMBA=0``), every array is a NumPy array of one dtype, float32 or float64 (the
+    kernels know nothing of other array modules), and the kernels compiled for that dtype."""
+    if _switched_off or not arrays:
         return False
     from ..backend import ndarray  # the array type the kernels were written for
-    return all(type(a) is ndarray and a.dtype.kind == "f" and a.dtype.itemsize in (4, 8) for a in arrays)
+    dtype = arrays[0].dtype
+    if not all(type(a) is ndarray and a.dtype == dtype for a in arrays) or dtype.kind != "f" \
+            or dtype.itemsize not in (4, 8):
+        return False
+    ready = _ready.get(dtype)
+    if ready is None:
+        with _lock:  # two threads' first LSTM calls compile once
+            ready = _ready.get(dtype)
+            if ready is None:
+                ready = _ready[dtype] = _prepare(dtype)
+    return ready
 
 
 @contextmanager
@@ -55,20 +69,36 @@ def disabled():
         _switched_off = before
 
 
-def _compile() -> bool:
-    """Replace the kernels below by numba-compiled ones (compiled lazily on first call, cached on
-    disk). False, and the plain-Python functions left in place, when numba is absent or off."""
-    global _compiled, cell_forward, hidden_forward, cell_backward
-    _compiled = False
+def _prepare(dtype) -> bool:
+    """Load numba (once), then compile the kernels for ``dtype`` by running them on a one-element
+    LSTM (cached on disk by numba, so later processes load them). A failure to compile warns and
+    leaves the op on its NumPy path; so does a missing numba or ``TENSORFLUX_NUMBA=0``, silently."""
+    global _numba_loaded, cell_forward, hidden_forward, cell_backward
     if os.environ.get("TENSORFLUX_NUMBA", "1") == "0":
         return False
-    try:
-        from numba import njit
-    except ImportError:
+    if _numba_loaded is None:
+        try:
+            from numba import njit
+        except ImportError:
+            _numba_loaded = False
+        else:
+            jit = njit(cache=True, nogil=True, boundscheck=False)
+            cell_forward, hidden_forward, cell_backward = jit(cell_forward), jit(hidden_forward), jit(cell_backward)
+            _numba_loaded = True
+    if not _numba_loaded:
         return False
-    jit = njit(cache=True, nogil=True, boundscheck=False)
-    cell_forward, hidden_forward, cell_backward = jit(cell_forward), jit(hidden_forward), jit(cell_backward)
-    _compiled = True
+    from ..backend import xp
+    A, C, TC = xp.zeros((1, 4, 1, 1), dtype), xp.zeros((2, 1, 1), dtype), xp.zeros((1, 1, 1), dtype)
+    Y, Z, dh, dc, D = (xp.zeros(s, dtype) for s in ((2, 1, 1), (2, 1, 1), (1, 1), (1, 1), (4, 1, 1, 1)))
+    try:
+        cell_forward(0, 1, A, C)
+        hidden_forward(0, 1, A, TC, Y, Z)
+        for has_gy in (False, True):
+            cell_backward(0, 1, A, C, TC, dh, dc, TC, has_gy, D)
+    except Exception as e:  # noqa: BLE001 - any compiler failure means: use the NumPy path
+        warnings.warn(f"tensorflux: the LSTM's numba kernels did not compile for {dtype} "
+                      f"({type(e).__name__}: {e}); the LSTM runs its pure-NumPy path", RuntimeWarning)
+        return False
     return True
 
 

@@ -94,14 +94,27 @@ def test_kernels_known_values():
     np.testing.assert_allclose(dc[0, 0], dcv * f, rtol=1e-14)
 
 
-def test_enabled_only_for_float_numpy_arrays():
+def test_enabled_only_for_float_numpy_arrays_of_one_dtype():
     a = np.zeros((2, 2), np.float32)
-    assert _lstm_kernels.enabled(a, a.astype(np.float64))
+    assert _lstm_kernels.enabled(a, a) and _lstm_kernels.enabled(a.astype(np.float64))
+    assert not _lstm_kernels.enabled(a, a.astype(np.float64))
+    assert not _lstm_kernels.enabled(a.astype(np.float16))
     assert not _lstm_kernels.enabled(a, a.astype(np.float16))
     assert not _lstm_kernels.enabled(a, a.astype(np.int32))
     with _lstm_kernels.disabled():
         assert not _lstm_kernels.enabled(a)
     assert _lstm_kernels.enabled(a)
+
+
+def test_compile_failure_warns_and_falls_back(monkeypatch):
+    def broken(*args):
+        raise TypeError("no kernel for you")
+    assert _lstm_kernels.enabled(np.zeros(1))                   # numba loaded before the patch (restored after)
+    monkeypatch.setattr(_lstm_kernels, "_ready", {})
+    monkeypatch.setattr(_lstm_kernels, "cell_backward", broken)
+    with pytest.warns(RuntimeWarning, match="did not compile for float32.*pure-NumPy path"):
+        assert not _lstm_kernels.enabled(np.zeros(3, np.float32))
+    assert not _lstm_kernels.enabled(np.zeros(3, np.float32))   # decided once per dtype: no second warning
 
 
 def test_environment_variable_switches_kernels_off_and_import_stays_light():
