@@ -315,12 +315,22 @@ class _Recurrence(Op):
 
     # -------------------------------------------------------------- backward helpers
     def _step_grads(self, gy):
-        """Output gradients as (T, H, N) in step order, or None when all zero (only h_n was used)."""
-        if gy is None or not gy.any():
-            return None
+        """Output gradients as (T, H, N) in step order, and which steps have any (a (T,) bool array);
+        None, None when all are zero (only h_n was used). Only the steps with a gradient are copied:
+        a program that reads the last output alone (``outputs[:, -1]``) copies one step, not T."""
+        if gy is None:
+            return None, None
+        g = self.order.to_steps(gy)                          # (T, N, H) in step order (a view unless packed)
+        live = g.reshape(self.T, -1).any(axis=1)
+        if not live.any():
+            return None, None
         gys = self._temp(self.T, self.H, self.N)
-        xp.copyto(gys, self.order.to_steps(gy).transpose(0, 2, 1))
-        return gys
+        if live.all():
+            xp.copyto(gys, g.transpose(0, 2, 1))
+        else:
+            for s in xp.flatnonzero(live):
+                xp.copyto(gys[s], g[s].T)
+        return gys, live
 
     def _carry(self, g):
         """A state's gradient as a fresh (H, N) array in loop order, to carry back through time."""
@@ -406,13 +416,13 @@ class RNNSequence(_Recurrence):
     def backward(self, gy, gh):
         T, Y, o = self.T, self.Y, self.order
         D = self._temp(T, 1, self.H, self.N, zero=o.packed)
-        gys = self._step_grads(gy)
+        gys, live = self._step_grads(gy)
         dh = self._carry(gh)                                   # ∂L/∂h carried back through time
         relu = self.nonlinearity == "relu"
         for s in range(T - 1, -1, -1):
             B = o.sizes[s]
             d, dhb, h = D[s, 0, :, :B], dh[:, :B], Y[s + 1, :, :B]
-            if gys is not None:
+            if gys is not None and live[s]:
                 dhb += gys[s, :, :B]
             if relu:
                 xp.multiply(dhb, h > 0, out=d)                 # dA = dh ⊙ [h' > 0]
@@ -477,10 +487,10 @@ class LSTMSequence(_Recurrence):
     def backward(self, gy, gh, gc):
         T, N, H, o = self.T, self.N, self.H, self.order
         A, C, TC, Y, whhT = self.A, self.C, self.TC, self.Y, self.whhT
-        gys = self._step_grads(gy)
+        gys, live = self._step_grads(gy)
         dh, dc = self._carry(gh), self._carry(gc)              # carried back through time
         if self.compiled:
-            return self._backward_compiled(gys, dh, dc)
+            return self._backward_compiled(gys, live, dh, dc)
         D = self._temp(T, 4, H, N, zero=o.packed)              # ∂L/∂(pre-activations), internal order
         D2 = D.reshape(T, 4 * H, N)
         # Everything in the gate gradients but the carried dh, dc is known before the loop, so the
@@ -509,7 +519,7 @@ class LSTMSequence(_Recurrence):
         for s in range(T - 1, -1, -1):
             B = o.sizes[s]
             d, dhb, dcb, kb = D[s, :, :, :B], dh[:, :B], dc[:, :B], k[:, :B]
-            if gys is not None:
+            if gys is not None and live[s]:
                 dhb += gys[s, :, :B]
             xp.multiply(dhb, P[s, 0, :, :B], out=d[0])        # ∂L/∂o
             xp.multiply(Q[s, :, :B], dhb, out=kb)
@@ -519,18 +529,18 @@ class LSTMSequence(_Recurrence):
             xp.matmul(whhT, D2[s, :, :B], out=dhb)             # dh_prev = W_hhᵀ dA
         return self._grads(D, D, Y, (dh, dc))
 
-    def _backward_compiled(self, gys, dh, dc):
+    def _backward_compiled(self, gys, live, dh, dc):
         """The backward loop with one compiled pass per step (``_lstm_kernels.cell_backward``): the
         gate gradients go straight into the (4·H, T·N) layout of the weight-gradient GEMM, in
         PyTorch's gate order (i, f, g, o), so the weight gradients need no reordering."""
         T, N, H, o = self.T, self.N, self.H, self.order
         D = self._temp(4, H, T, N, zero=o.packed)              # ∂L/∂(pre-activations), PyTorch's order
         D3 = D.reshape(4 * H, T, N)
-        has_gy = gys is not None
-        gys = gys if has_gy else self.TC[:1]                   # any (·, H, N) array: not read without has_gy
+        if gys is None:
+            gys, live = self.TC, (False,) * T                  # any (T, H, N) array: not read without a gradient
         for s in range(T - 1, -1, -1):
             B = o.sizes[s]
-            _jit.cell_backward(s, B, self.A, self.C, self.TC, dh, dc, gys, has_gy, D)
+            _jit.cell_backward(s, B, self.A, self.C, self.TC, dh, dc, gys, bool(live[s]), D)
             xp.matmul(self.whhT, D3[:, s, :B], out=dh[:, :B])  # dh_prev = W_hhᵀ dA
         D = D.reshape(4 * H, T * N)
         return self._grads(D, D, self.Y, (dh, dc))
@@ -590,7 +600,7 @@ class GRUSequence(_Recurrence):
         A, Y, GN, whhT = self.A, self.Y, self.GN, self.whhT
         Di, Dh = self._temp(T, 3, H, N, zero=o.packed), self._temp(T, 3, H, N, zero=o.packed)  # input, hidden side
         Dh2 = Dh.reshape(T, 3 * H, N)
-        gys = self._step_grads(gy)
+        gys, live = self._step_grads(gy)
         dh = self._carry(gh)
         # local derivatives for every step at once (as in the LSTM's backward): a few large calls
         SD, ND, HN = self._temp(T, 2, H, N), self._temp(T, H, N), self._temp(T, H, N)
@@ -607,7 +617,7 @@ class GRUSequence(_Recurrence):
             B = o.sizes[s]
             a, di, dhh, dhb, kb = A[s, :, :, :B], Di[s, :, :, :B], Dh[s, :, :, :B], dh[:, :B], k[:, :B]
             r, z = a[0], a[1]
-            if gys is not None:
+            if gys is not None and live[s]:
                 dhb += gys[s, :, :B]
             xp.multiply(ND[s, :, :B], dhb, out=di[2])           # ∂L/∂a_n = dh ⊙ (1 − z) ⊙ (1 − n²)
             xp.multiply(HN[s, :, :B], dhb, out=di[1])           # ∂L/∂z = dh ⊙ (h − n)

@@ -50,6 +50,17 @@ def _numpy_path(fn):
     return run
 
 
+def _some_outputs(cls, **kw):
+    """The op's output at the middle and last time steps only, with h_n: the upstream gradient of
+    the sequence output is zero at every other step (the backward copies only the steps that
+    have one — what a program reading ``outputs[:, -1]`` gives it)."""
+    def run(*xs):
+        out = apply(cls(**kw), *xs)
+        y = out[0]
+        return (y[T // 2], y[T - 1]) + tuple(out[1:])
+    return run
+
+
 def _lstm_no_state(x, w_ih, w_hh, b_ih, b_hh):
     return apply(R.LSTMSequence(), x, w_ih, w_hh, b_ih, b_hh)
 
@@ -69,6 +80,10 @@ CASES = {
         Case(_op(R.LSTMSequence, lengths=LENGTHS3, reverse=True), _params(4, n=3) + [rnd(3, H), rnd(3, H)],
              "reverse with lengths"),
         Case(_numpy_path(_op(R.LSTMSequence)), _params(4) + [rnd(N, H), rnd(N, H)], "initial state, NumPy path"),
+        Case(_some_outputs(R.LSTMSequence, lengths=LENGTHS), _params(4) + [rnd(N, H), rnd(N, H)],
+             "two output steps only"),
+        Case(_numpy_path(_some_outputs(R.LSTMSequence, reverse=True)), _params(4) + [rnd(N, H), rnd(N, H)],
+             "two output steps only, NumPy path"),
         Case(_numpy_path(_op(R.LSTMSequence, lengths=LENGTHS3, reverse=True)),
              _params(4, n=3) + [rnd(3, H), rnd(3, H)], "reverse with lengths, NumPy path"),
     ],
@@ -81,6 +96,7 @@ CASES = {
         Case(_op(R.GRUSequence, reverse=True), _params(3) + [rnd(N, H)], "reverse"),
         Case(_op(R.GRUSequence, lengths=LENGTHS3, reverse=True), _params(3, n=3) + [rnd(3, H)],
              "reverse with lengths"),
+        Case(_some_outputs(R.GRUSequence), _params(3) + [rnd(N, H)], "two output steps only"),
     ],
     "RNNSequence": [
         Case(_op(R.RNNSequence), _params(1) + [rnd(N, H)], "tanh"),
@@ -88,5 +104,6 @@ CASES = {
         Case(_op(R.RNNSequence, nonlinearity="relu"), _relu_params(), "relu"),
         Case(_op(R.RNNSequence, lengths=LENGTHS3, reverse=True), _params(1, n=3) + [rnd(3, H)],
              "reverse with lengths"),
+        Case(_some_outputs(R.RNNSequence), _params(1) + [rnd(N, H)], "two output steps only"),
     ],
 }
