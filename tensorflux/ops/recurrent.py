@@ -212,13 +212,24 @@ class _Recurrence(Op):
         inv = [self.ORDER.index(k) for k in range(self.GATES)]
         return w.reshape((self.GATES, H) + w.shape[1:])[inv].reshape(w.shape)
 
-    def _halve_sigmoid_rows(self, w, H):
-        """A copy of w with the sigmoid gates' rows halved: tanh(a/2) then gives σ(a) = ½(1 + tanh(a/2))."""
-        if not self.SIGMOID:
-            return w
-        w = w.copy()  # never scale the caller's parameter in place
-        w[: self.SIGMOID * H] *= 0.5
-        return w
+    def _gate_matrix(self, blocks, H, dtype):
+        """The PyTorch-layout ``blocks`` (each G·H rows; a 1-D bias is one column) side by side, rows in
+        the internal gate order and the sigmoid gates' rows halved — tanh(a/2) then gives
+        σ(a) = ½(1 + tanh(a/2)) — written in one pass per gate and block into a fresh array
+        (the caller's parameters are never scaled in place)."""
+        blocks = [b if b.ndim == 2 else b[:, None] for b in blocks]
+        W = xp.empty((self.GATES * H, sum(b.shape[1] for b in blocks)), dtype=dtype)
+        c0 = 0
+        for b in blocks:
+            c1 = c0 + b.shape[1]
+            for k, src in enumerate(self.ORDER or range(self.GATES)):
+                dst, rows = W[k * H:(k + 1) * H, c0:c1], b[src * H:(src + 1) * H]
+                if k < self.SIGMOID:
+                    xp.multiply(rows, 0.5, out=dst)          # exact: a power of two
+                else:
+                    xp.copyto(dst, rows)
+            c0 = c1
+        return W
 
     def _setup(self, x, w_ih, w_hh, b_ih, b_hh, states, input_bias, joint=False, torch_order=False):
         """Validate, choose the step order and lay out what each step's GEMM reads.
@@ -241,27 +252,26 @@ class _Recurrence(Op):
         """
         T, N, I, H = self._check(x, w_ih, w_hh, b_ih, b_hh, states)
         order = _StepOrder(self.label, T, N, self.lengths, self.reverse)
-        w_ih_k, w_hh_k = self._gate_rows(w_ih, H), self._gate_rows(w_hh, H)
         biased = input_bias is not None
         self.dtype, self.saved, self.temp = x.dtype, [], []
         self.T, self.N, self.I, self.H, self.order = T, N, I, H, order
-        self.torch_order = torch_order
-        self.w_ih_g = w_ih if torch_order else w_ih_k       # backward: dx_t = W_ihᵀ dA_t
-        self.whhT = xp.ascontiguousarray((w_hh if torch_order else w_hh_k).T)   # backward: dh_prev = W_hhᵀ dA
+        self.torch_order, self.w_ih = torch_order, w_ih
+        # backward: dh_prev = W_hhᵀ dA (a transposed view: BLAS reads it as fast as a copy)
+        self.whhT = (w_hh if torch_order else self._gate_rows(w_hh, H)).T
         head = H if joint else 0                              # rows of h_{t−1} ahead of x_t
         X = self._saved(head + I + biased, T, N)
         xp.copyto(X[head:head + I], order.to_steps(x).transpose(2, 0, 1))
-        blocks = ([w_hh_k] if joint else []) + [w_ih_k]
+        blocks = ([w_hh] if joint else []) + [w_ih]
         if biased:
             X[head + I] = 1
-            blocks.append(self._gate_rows(input_bias, H)[:, None])
-        W = self._halve_sigmoid_rows(xp.concatenate(blocks, axis=1), H)   # sigmoid rows halved
+            blocks.append(input_bias)
+        W = self._gate_matrix(blocks, H, x.dtype)            # internal gate order, sigmoid rows halved
         A = self._saved(T, self.GATES * H, N)
         if joint:
             self.W, self.Z, self.X = W, X, None
         else:
             xp.matmul(W, X.transpose(1, 0, 2), out=A)       # (T, G·H, N): W_ih x_t + b for every t
-            self.whh = self._halve_sigmoid_rows(w_hh_k, H)
+            self.whh = self._gate_matrix([w_hh], H, x.dtype)
             self.Z, self.X = None, X
         return A.reshape(T, self.GATES, H, N)
 
@@ -362,7 +372,8 @@ class _Recurrence(Op):
         biased = Xs.shape[0] > head + I
         gx = gw_ih = gw_hh = gb_ih = gb_hh = gb = None
         if ng[0]:
-            gx = (self.w_ih_g.T @ Di).reshape(I, T, N).transpose(1, 2, 0)          # dx_t = W_ihᵀ dA_t
+            w_ih = self.w_ih if self.torch_order else self._gate_rows(self.w_ih, H)
+            gx = (w_ih.T @ Di).reshape(I, T, N).transpose(1, 2, 0)                  # dx_t = W_ihᵀ dA_t
             gx = self.order.from_steps(gx)
         if ng[1] or (biased and (ng[3] or ng[4] and D_h is D_i)) or (joint and ng[2]):
             g = Di @ Xs.reshape(-1, T * N).T               # [dW_hh |] dW_ih | db] = Σ_t dA_t [h_{t−1};] x_t; 1]ᵀ
