@@ -165,6 +165,18 @@ try:
 
     rule(_rec.RNNSequence, _rec.GRUSequence)(lambda op, dims, dtypes: _sequence(op, dims, dtypes, 1))
     rule(_rec.LSTMSequence)(lambda op, dims, dtypes: _sequence(op, dims, dtypes, 2))
+
+    @rule(_rec.LSTMKernelSequence)
+    def _lstm_kernel(op, dims, dtypes):  # kernel (I + H, 4H): H from its columns
+        x, k = dims[0], dims[1]
+        t = n = h = None
+        if x is not None:
+            if len(x) != 3:
+                _fail(op.label, "expected an input of shape (T, N, input_size)", x)
+            t, n = x[0], x[1]
+        if k is not None and k[1] is not None:
+            h = k[1] // 4
+        return [Out((t, n, h), dtypes[0]), Out((n, h), dtypes[0]), Out((n, h), dtypes[0])]
 except ImportError:  # pragma: no cover
     pass
 

@@ -12,7 +12,7 @@ weight-gradient GEMM. These kernels do the same arithmetic in one loop per step:
 - ``hidden_forward``: h' = o ⊙ tanh(c'), written into the state history and into the next
   step's GEMM operand (so the next step needs no copy);
 - ``cell_backward``: every gate gradient of one step from the carried dh, dc, written straight
-  into the layout the weight-gradient GEMM reads ((4, H, T, N) in PyTorch's gate order: no
+  into the layout the weight-gradient GEMM reads ((4, H, T, N) in the caller's gate order: no
   transposing copy after the loop, no reordering of the weight gradients' rows), and dc
   carried to the previous step.
 
@@ -94,7 +94,7 @@ def _prepare(dtype) -> bool:
         cell_forward(0, 1, A, C)
         hidden_forward(0, 1, A, TC, Y, Z)
         for has_gy in (False, True):
-            cell_backward(0, 1, A, C, TC, dh, dc, TC, has_gy, D)
+            cell_backward(0, 1, A, C, TC, dh, dc, TC, has_gy, D, 3, 0, 1, 2)
     except Exception as e:  # noqa: BLE001 - any compiler failure means: use the NumPy path
         warnings.warn(f"tensorflux: the LSTM's numba kernels did not compile for {dtype} "
                       f"({type(e).__name__}: {e}); the LSTM runs its pure-NumPy path", RuntimeWarning)
@@ -134,7 +134,7 @@ def hidden_forward(s, B, A, TC, Y, Z):
                 z[n] = hj[n]
 
 
-def cell_backward(s, B, A, C, TC, dh, dc, gys, has_gy, D):
+def cell_backward(s, B, A, C, TC, dh, dc, gys, has_gy, D, slot_o, slot_i, slot_f, slot_g):
     """Step s, columns :B, of the LSTM's backward (A holds the activations o, i, f, g):
 
         dh  = dh + gys[s]                         (when the sequence output has a gradient)
@@ -143,14 +143,15 @@ def cell_backward(s, B, A, C, TC, dh, dc, gys, has_gy, D):
         ∂L/∂f = dc ⊙ c ⊙ f(1 − f)                 ∂L/∂g = dc ⊙ i ⊙ (1 − g²)
         dc_prev = dc ⊙ f
 
-    The gate gradients go to D[:, :, s] of D (4, H, T, N) in PyTorch's gate order (i, f, g, o:
-    the weight-gradient GEMM then yields PyTorch's rows); dc is updated in place (dh is only
-    read: the caller's GEMM overwrites it with W_hhᵀ dA)."""
+    The gate gradients go to D[:, :, s] of D (4, H, T, N), gate o to D[slot_o] and so on: the
+    caller's gate order (PyTorch's i, f, g, o is slots 3, 0, 1, 2), so the weight-gradient GEMM
+    yields the caller's rows; dc is updated in place (dh is only read: the caller's GEMM
+    overwrites it with W_hhᵀ dA)."""
     one = A.dtype.type(1)                                 # in the arrays' dtype (a bare 1 promotes to float64)
     a, c_prev, tc = A[s], C[s], TC[s]
     for j in range(dh.shape[0]):
         ao, ai, af, ag, cp, t, dhj, dcj = a[0, j], a[1, j], a[2, j], a[3, j], c_prev[j], tc[j], dh[j], dc[j]
-        d0, d1, d2, d3 = D[3, j, s], D[0, j, s], D[1, j, s], D[2, j, s]   # ∂L/∂ o, i, f, g
+        d0, d1, d2, d3 = D[slot_o, j, s], D[slot_i, j, s], D[slot_f, j, s], D[slot_g, j, s]   # ∂L/∂ o, i, f, g
         for n in range(B):
             o, i, f, g, tn = ao[n], ai[n], af[n], ag[n], t[n]
             dhv = dhj[n] + gys[s, j, n] if has_gy else dhj[n]

@@ -36,12 +36,13 @@ the op is garbage-collected — so a training loop does not page-fault fresh mem
 from __future__ import annotations
 
 import weakref
+from contextlib import contextmanager
 
 from ..backend import xp
 from . import _lstm_kernels as _jit
 from .base import Op, OpError, register
 
-__all__ = ["RNNSequence", "LSTMSequence", "GRUSequence"]
+__all__ = ["RNNSequence", "LSTMSequence", "LSTMKernelSequence", "GRUSequence"]
 
 
 class _Pool:
@@ -218,7 +219,9 @@ class _Recurrence(Op):
         σ(a) = ½(1 + tanh(a/2)) — written in one pass per gate and block into a fresh array
         (the caller's parameters are never scaled in place)."""
         blocks = [b if b.ndim == 2 else b[:, None] for b in blocks]
-        W = xp.empty((self.GATES * H, sum(b.shape[1] for b in blocks)), dtype=dtype)
+        # transposed views (TF's kernel) are copied fastest into a column-major W; BLAS reads either
+        order = "F" if blocks[0].flags.f_contiguous and not blocks[0].flags.c_contiguous else "C"
+        W = xp.empty((self.GATES * H, sum(b.shape[1] for b in blocks)), dtype=dtype, order=order)
         c0 = 0
         for b in blocks:
             c1 = c0 + b.shape[1]
@@ -542,19 +545,77 @@ class LSTMSequence(_Recurrence):
 
     def _backward_compiled(self, gys, live, dh, dc):
         """The backward loop with one compiled pass per step (``_lstm_kernels.cell_backward``): the
-        gate gradients go straight into the (4·H, T·N) layout of the weight-gradient GEMM, in
-        PyTorch's gate order (i, f, g, o), so the weight gradients need no reordering."""
+        gate gradients go straight into the (4·H, T·N) layout of the weight-gradient GEMM, in the
+        caller's gate order (``ORDER``: PyTorch's i, f, g, o or TF's i, j, f, o), so the weight
+        gradients need no reordering."""
         T, N, H, o = self.T, self.N, self.H, self.order
-        D = self._temp(4, H, T, N, zero=o.packed)              # ∂L/∂(pre-activations), PyTorch's order
+        D = self._temp(4, H, T, N, zero=o.packed)              # ∂L/∂(pre-activations), the caller's order
         D3 = D.reshape(4 * H, T, N)
         if gys is None:
             gys, live = self.TC, (False,) * T                  # any (T, H, N) array: not read without a gradient
         for s in range(T - 1, -1, -1):
             B = o.sizes[s]
-            _jit.cell_backward(s, B, self.A, self.C, self.TC, dh, dc, gys, bool(live[s]), D)
+            _jit.cell_backward(s, B, self.A, self.C, self.TC, dh, dc, gys, bool(live[s]), D, *self.ORDER)
             xp.matmul(self.whhT, D3[:, s, :B], out=dh[:, :B])  # dh_prev = W_hhᵀ dA
         D = D.reshape(4 * H, T * N)
         return self._grads(D, D, self.Y, (dh, dc))
+
+
+@register
+class LSTMKernelSequence(LSTMSequence):
+    """The LSTM layer-direction in TF's weight layout (``BasicLSTMCell``, ``LSTMCell``, ``dynamic_rnn``).
+
+    forward(x (T,N,I), kernel (I+H, 4H), bias (4H,) or None, h0, c0 (N,H)) → (y (T,N,H), h_n, c_n).
+    ``[i, j, f, o] = [x, h]·kernel + bias`` (TF's gate order along the kernel's columns, j the
+    candidate), c' = c ⊙ σ(f + forget_bias) + σ(i) ⊙ tanh(j), h' = tanh(c') ⊙ σ(o). The same
+    computation as LSTMSequence, which reads w_ih = kernel[:I]ᵀ and w_hh = kernel[I:]ᵀ as views: a
+    TF program's graph gets one node and one GEMM per step where splitting, reordering and
+    transposing the kernel took fifteen nodes forward and again backward.
+    """
+
+    ORDER = (3, 0, 2, 1)    # internal (o, i, f, g) from TF's blocks (i, j, f, o)
+
+    def __init__(self, forget_bias=1.0, lengths=None, reverse=False, label=None):
+        super().__init__(lengths, reverse, label)
+        self.forget_bias = float(forget_bias)
+
+    def forward(self, x, kernel, bias=None, h0=None, c0=None):
+        name = self.label
+        if x.ndim != 3:
+            raise OpError(f"{name}: expected an input of shape (T, N, input_size), got shape {x.shape}")
+        I = x.shape[2]
+        if kernel.ndim != 2 or kernel.shape[1] % 4 or kernel.shape[0] != I + kernel.shape[1] // 4:
+            raise OpError(f"{name}: kernel must have shape (input_size + num_units, 4·num_units) = "
+                          f"({I} + H, 4H) for an input of shape {x.shape}, got {kernel.shape}")
+        H = kernel.shape[1] // 4
+        if bias is not None and bias.shape != (4 * H,):
+            raise OpError(f"{name}: bias has shape {bias.shape}, expected ({4 * H},)")
+        b = xp.zeros(4 * H, dtype=kernel.dtype) if bias is None else bias.astype(kernel.dtype, copy=True)
+        b[2 * H:3 * H] += self.forget_bias                   # σ(f + forget_bias)
+        ng = tuple(self.needs_grad) + (False,) * (5 - len(self.needs_grad))
+        self.sequence_needs = (ng[0], ng[1], ng[1], ng[2], False, ng[3], ng[4])   # LSTMSequence's inputs
+        with self._as_sequence():
+            return super().forward(x, kernel[:I].T, kernel[I:].T, b, None, h0, c0)
+
+    def backward(self, gy, gh, gc):
+        with self._as_sequence():
+            gx, gw_ih, gw_hh, gb, _, gh0, gc0 = super().backward(gy, gh, gc)
+        gk = None
+        if self.needs_grad[1]:                                # d kernel = [dW_ihᵀ; dW_hhᵀ]
+            gk = xp.empty((self.I + self.H, 4 * self.H), dtype=self.dtype)
+            gk[:self.I] = gw_ih.T
+            gk[self.I:] = gw_hh.T
+        return gx, gk, gb if len(self.needs_grad) > 2 and self.needs_grad[2] else None, gh0, gc0
+
+    @contextmanager
+    def _as_sequence(self):
+        """LSTMSequence's code reads ``needs_grad`` per its own inputs (x, w_ih, w_hh, b_ih, b_hh,
+        h0, c0); the engine reads this op's (x, kernel, bias, h0, c0) — swapped only inside."""
+        own, self.needs_grad = self.needs_grad, self.sequence_needs
+        try:
+            yield
+        finally:
+            self.needs_grad = own
 
 
 @register

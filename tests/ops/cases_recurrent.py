@@ -87,6 +87,15 @@ CASES = {
         Case(_numpy_path(_op(R.LSTMSequence, lengths=LENGTHS3, reverse=True)),
              _params(4, n=3) + [rnd(3, H), rnd(3, H)], "reverse with lengths, NumPy path"),
     ],
+    "LSTMKernelSequence": [
+        Case(_op(R.LSTMKernelSequence), [rnd(T, N, I), rnd(I + H, 4 * H) * 0.6, rnd(4 * H) * 0.3,
+                                         rnd(N, H), rnd(N, H)], "TF layout, initial state"),
+        Case(_op(R.LSTMKernelSequence, forget_bias=0.5, lengths=LENGTHS3, reverse=True),
+             [rnd(T, 3, I), rnd(I + H, 4 * H) * 0.6, rnd(4 * H) * 0.3], "TF layout, reverse with lengths"),
+        Case(_numpy_path(_some_outputs(R.LSTMKernelSequence, forget_bias=0.0)),
+             [rnd(T, N, I), rnd(I + H, 4 * H) * 0.6, rnd(4 * H) * 0.3, rnd(N, H), rnd(N, H)],
+             "TF layout, two output steps only, NumPy path"),
+    ],
     "GRUSequence": [
         Case(_op(R.GRUSequence), _params(3) + [rnd(N, H)], "initial state"),
         Case(lambda *xs: apply(R.GRUSequence(), *xs), _params(3), "zero initial state"),

@@ -85,7 +85,7 @@ def test_kernels_known_values():
     assert (Z == 9.0).all()                              # no next step: the operand is not touched
     # backward with dh = 1, dc = 0: ∂L/∂o = tanh(c')·o(1−o); dc = o(1 − tanh²c'); ∂L/∂f = dc·c·f(1−f)
     dh, dc, D = np.ones((1, 1)), np.zeros((1, 1)), np.empty((4, 1, 1, 1))
-    _lstm_kernels.cell_backward(0, 1, A, C, TC, dh, dc, TC, False, D)
+    _lstm_kernels.cell_backward(0, 1, A, C, TC, dh, dc, TC, False, D, 3, 0, 1, 2)   # slots: PyTorch's order
     o, i, f = sig
     g, t = np.tanh(0.3), np.tanh(c_new)
     dcv = o * (1 - t * t)

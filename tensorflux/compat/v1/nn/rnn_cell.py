@@ -192,14 +192,6 @@ class _KernelCell(RNNCell):
         return depth, vs
 
 
-def _tf_to_op_gates(t, H):
-    """TF's gate blocks (i, j, f, o) along the last axis -> the op's (i, f, g = j, o), by basic slices."""
-    t = F.as_tensor(t)
-    lead = (slice(None),) * (t.ndim - 1)
-    blocks = [F.getitem(t, lead + (slice(k * H, (k + 1) * H),)) for k in (0, 2, 1, 3)]
-    return F.concat(blocks, t.ndim - 1)
-
-
 class BasicRNNCell(_KernelCell):
     """output = new_state = act(W·[x, h] + b) (tanh by default)."""
 
@@ -295,23 +287,16 @@ class BasicLSTMCell(_KernelCell):
     def _fused(self, x_seq, state, lengths, reverse, _unpacked=False):
         if not self._can_fuse():
             return None
-        depth, vs = self._weights(x_seq)
-        H = self._num_units
-        k, b = vs["kernel"], vs["bias"]
-        # TF's columns are (i, j, f, o); the op's rows are (i, f, g, o) with g = j
-        k_op = _tf_to_op_gates(k, H)
-        w_ih = F.transpose(F.getitem(k_op, slice(0, depth)))
-        w_hh = F.transpose(F.getitem(k_op, slice(depth, depth + H)))
-        fb = numpy.zeros(4 * H, dtype=F.as_tensor(x_seq).dtype.dtype)
-        fb[H:2 * H] = self._forget_bias                      # σ(f + forget_bias)
-        b_ih = F.add(_tf_to_op_gates(b, H), F.constant(fb))
+        _, vs = self._weights(x_seq)
         if state is None:
             c0 = h0 = None
         elif _unpacked or self._state_is_tuple:
             c0, h0 = state
         else:
             c0, h0 = self._split_state(state)
-        y, h, c = _sequence(R.LSTMSequence, (x_seq, w_ih, w_hh, b_ih, None, h0, c0), lengths, reverse)
+        # one op reads TF's kernel (I+H, 4H), gates (i, j, f, o), and adds forget_bias to f itself
+        y, h, c = _sequence(R.LSTMKernelSequence, (x_seq, vs["kernel"], vs["bias"], h0, c0), lengths, reverse,
+                            kwargs={"forget_bias": float(self._forget_bias)})
         return y, (LSTMStateTuple(c, h) if (_unpacked or self._state_is_tuple) else F.concat([c, h], 1))
 
 
