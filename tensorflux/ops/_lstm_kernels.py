@@ -79,11 +79,16 @@ def _prepare(dtype) -> bool:
     if _numba_loaded is None:
         try:
             from numba import njit
+            jit = njit(cache=True, nogil=True, boundscheck=False)   # cache: numba's folder next to this file,
+            compiled = jit(cell_forward), jit(hidden_forward), jit(cell_backward)   # or the user's cache
         except ImportError:
             _numba_loaded = False
+        except Exception as e:  # noqa: BLE001 - e.g. no writable cache location: keep the NumPy path
+            warnings.warn(f"tensorflux: numba could not set up the LSTM's kernels ({type(e).__name__}: {e}); "
+                          "the LSTM runs its pure-NumPy path", RuntimeWarning)
+            _numba_loaded = False
         else:
-            jit = njit(cache=True, nogil=True, boundscheck=False)
-            cell_forward, hidden_forward, cell_backward = jit(cell_forward), jit(hidden_forward), jit(cell_backward)
+            cell_forward, hidden_forward, cell_backward = compiled
             _numba_loaded = True
     if not _numba_loaded:
         return False
