@@ -13,7 +13,7 @@ import numpy as np
 import tensorflux as tx
 from benchmarks import _tx
 from benchmarks._common import LR, WORKLOADS, median, synthetic_batches
-from tensorflux.ops import _lstm_kernels
+from tensorflux.ops import _kernels
 from tensorflux.ops import recurrent as R
 
 
@@ -31,7 +31,7 @@ def op_once(args, gh):
 
 def main():
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 100
-    if not _lstm_kernels.enabled(np.zeros(1, np.float32)):
+    if not _kernels.enabled(np.zeros(1, np.float32)):
         sys.exit("numba is not installed (or TENSORFLUX_NUMBA=0): nothing to compare")
     T, N, I, H = 28, 64, 28, 128
     rng = np.random.default_rng(0)
@@ -40,7 +40,7 @@ def main():
     gh = f(N, H)
 
     compiled, _, _ = op_once(args, gh)
-    with _lstm_kernels.disabled():
+    with _kernels.disabled():
         plain, _, _ = op_once(args, gh)
     worst = max(float(np.abs(a - b).max() / max(np.abs(b).max(), 1e-30)) for a, b in zip(compiled, plain))
     print(f"largest difference between the paths, relative to each output's scale: {worst:.2e}")
@@ -62,7 +62,7 @@ def main():
     times = {k: {"forward": [], "backward": [], "step": []} for k in ("compiled", "numpy")}
     for r in range(rounds):
         for name in ("compiled", "numpy"):
-            with _lstm_kernels.disabled() if name == "numpy" else nullcontext():
+            with _kernels.disabled() if name == "numpy" else nullcontext():
                 _, tf, tb = op_once(args, gh)
                 steps = [train_step(r * 3 + i) for i in range(3)]
             if r:  # the first round compiles and warms up

@@ -19,6 +19,7 @@ is one element-wise op on a strided view of the whole batch — never over pixel
 from __future__ import annotations
 
 from ..backend import xp
+from . import _kernels
 from .base import Op, OpError, register
 from .conv import conv_output_size, pad_nhwc
 
@@ -132,9 +133,12 @@ class MaxPool2d(_Pool2d):
         if x.dtype.kind != "f":
             raise OpError(f"{self.op_name}: input must be floating point, got dtype {x.dtype}")
         keep = bool(self.needs_grad) and self.needs_grad[0]
-        self.onehot = self.idx = None
+        self.onehot = self.idx = self.tiled_idx = None
         if self._tiles() and len(self._offsets()) > 1:
-            y = self._forward_tiled(xh, keep)
+            if _kernels.enabled(xh) and self.kernel[0] * self.kernel[1] <= 256:   # offsets fit a byte
+                y = self._forward_compiled(xh, keep)
+            else:
+                y = self._forward_tiled(xh, keep)
         else:
             y = self._forward_general(xh, keep)
         if self.relu:
@@ -158,6 +162,16 @@ class MaxPool2d(_Pool2d):
                 idx -= better * (idx - idx.dtype.type(k))
             xp.maximum(y, cand, out=y)
         self.idx = idx
+        return y
+
+    def _forward_compiled(self, xh, keep):
+        """Disjoint windows that tile x, by the compiled kernel: y and each window's first-maximum
+        offset in one pass (``_kernels.max_pool_forward``); backward writes dx in one pass too."""
+        n, c = xh.shape[0], xh.shape[3]
+        y = xp.empty((n,) + self.out_hw + (c,), dtype=xh.dtype)
+        idx = xp.empty(y.shape, dtype=xp.uint8)                 # kh·kw ≤ 255 offsets: tiles are small
+        _kernels.max_pool_forward(xh, *self.kernel, y, idx)
+        self.tiled_idx = idx if keep else None
         return y
 
     def _forward_tiled(self, xh, keep):
@@ -216,6 +230,11 @@ class MaxPool2d(_Pool2d):
         gyh = self._nhwc_grad(gy)
         if self.relu:
             gyh = gyh * self.positive  # the fused ReLU's gradient, on the pooled array
+        if self.tiled_idx is not None:  # compiled: every element of dx written once
+            n, ho, wo, c = gyh.shape
+            gx = xp.empty((n, ho * self.kernel[0], wo * self.kernel[1], c), dtype=gyh.dtype)
+            _kernels.max_pool_backward(gyh, self.tiled_idx, *self.kernel, gx)
+            return (self._out(gx),)
         if self.onehot is not None:  # tiled: dx = one-hot ⊙ gy broadcast over each window
             n, ho, kh, wo, kw, c = self.onehot.shape
             gx = xp.empty(self.onehot.shape, dtype=gyh.dtype)

@@ -39,7 +39,7 @@ import weakref
 from contextlib import contextmanager
 
 from ..backend import xp
-from . import _lstm_kernels as _jit
+from . import _kernels as _jit
 from .base import Op, OpError, register
 
 __all__ = ["RNNSequence", "LSTMSequence", "LSTMKernelSequence", "GRUSequence"]
@@ -470,7 +470,7 @@ class LSTMSequence(_Recurrence):
         Y, C = self._states(h0, pooled=False), self._states(c0, pooled=True)
         TC = self._saved(T, H, N)                              # tanh(c') per step, kept for backward
         A2 = A.reshape(T, 4 * H, N)
-        if self.compiled:  # the same arithmetic in two compiled passes per step (see _lstm_kernels)
+        if self.compiled:  # the same arithmetic in two compiled passes per step (see _kernels)
             xp.copyto(self.Z[:H, 0], Y[0])
             for s, B in enumerate(o.sizes):
                 a = A2[s, :, :B]
@@ -544,7 +544,7 @@ class LSTMSequence(_Recurrence):
         return self._grads(D, D, Y, (dh, dc))
 
     def _backward_compiled(self, gys, live, dh, dc):
-        """The backward loop with one compiled pass per step (``_lstm_kernels.cell_backward``): the
+        """The backward loop with one compiled pass per step (``_kernels.cell_backward``): the
         gate gradients go straight into the (4·H, T·N) layout of the weight-gradient GEMM, in the
         caller's gate order (``ORDER``: PyTorch's i, f, g, o or TF's i, j, f, o), so the weight
         gradients need no reordering."""

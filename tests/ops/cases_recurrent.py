@@ -7,7 +7,7 @@ state, variable lengths, the reverse direction and both together, no bias, and r
 import numpy as np
 
 from tensorflux.autograd import apply
-from tensorflux.ops import _lstm_kernels
+from tensorflux.ops import _kernels
 from tensorflux.ops import recurrent as R
 from .gradcheck_table import Case, rnd
 
@@ -45,7 +45,7 @@ def _numpy_path(fn):
     """fn run with the LSTM's compiled kernels switched off (the cases above run them when numba
     is installed, so both paths are checked; backward follows the path its forward took)."""
     def run(*xs):
-        with _lstm_kernels.disabled():
+        with _kernels.disabled():
             return fn(*xs)
     return run
 

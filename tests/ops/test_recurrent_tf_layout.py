@@ -7,7 +7,7 @@ of the blocks i, f, j, o, and the forget bias added to f's bias.
 import numpy as np
 import pytest
 
-from tensorflux.ops import OpError, _lstm_kernels
+from tensorflux.ops import OpError, _kernels
 from tensorflux.ops import recurrent as R
 
 T, N, I, H = 5, 3, 4, 6
@@ -45,7 +45,7 @@ def test_matches_lstm_sequence_with_converted_weights(compiled, lengths, reverse
         tf_op, out_tf, g_tf, out_pt, g_pt = run()
         assert tf_op.compiled
     else:
-        with _lstm_kernels.disabled():
+        with _kernels.disabled():
             tf_op, out_tf, g_tf, out_pt, g_pt = run()
         assert not tf_op.compiled
     for a, e in zip(out_tf, out_pt):

@@ -13,7 +13,7 @@ import sys
 import numpy as np
 import pytest
 
-from tensorflux.ops import _lstm_kernels
+from tensorflux.ops import _kernels
 from tensorflux.ops import recurrent as R
 
 pytest.importorskip("numba")
@@ -35,7 +35,7 @@ def _run(dtype, lengths=None, reverse=False, seq_grad=True, states=True, T=7, N=
         return [np.array(o) for o in out], [g for g in op.backward(*grads) if g is not None], compiled
 
     out_c, grad_c, used_c = once()
-    with _lstm_kernels.disabled():
+    with _kernels.disabled():
         out_n, grad_n, used_n = once()
     assert used_c and not used_n, "the compiled path did not run (or the switch did not turn it off)"
     return out_c, grad_c, out_n, grad_n
@@ -66,26 +66,26 @@ def test_compiled_path_without_sequence_gradient_or_states():
 
 def test_kernels_known_values():
     """One element worked by hand: o, i, f, g = σ(0.2)… from tanh of the halved pre-activations."""
-    assert _lstm_kernels.enabled(np.zeros(1))          # compiles: the calls below run numba's code
+    assert _kernels.enabled(np.zeros(1))          # compiles: the calls below run numba's code
     T, H, N = 1, 1, 1
     pre = np.array([0.4, -1.0, 2.0, 0.3])              # o, i, f (before halving), g
     A = np.empty((T, 4, H, N))
     A[0, :3, 0, 0] = np.tanh(pre[:3] / 2)
     A[0, 3, 0, 0] = np.tanh(pre[3])
     C = np.array([0.5, 0.0]).reshape(2, 1, 1)
-    _lstm_kernels.cell_forward(0, 1, A, C)
+    _kernels.cell_forward(0, 1, A, C)
     sig = 1 / (1 + np.exp(-pre[:3]))
     np.testing.assert_allclose(A[0, :3, 0, 0], sig, rtol=1e-15)
     c_new = sig[2] * 0.5 + sig[1] * np.tanh(0.3)
     np.testing.assert_allclose(C[1, 0, 0], c_new, rtol=1e-15)
     TC = np.tanh(C[1:])
     Y, Z = np.zeros((2, 1, 1)), np.full((3, 1, 1), 9.0)
-    _lstm_kernels.hidden_forward(0, 1, A, TC, Y, Z)
+    _kernels.hidden_forward(0, 1, A, TC, Y, Z)
     np.testing.assert_allclose(Y[1, 0, 0], sig[0] * np.tanh(c_new), rtol=1e-15)
     assert (Z == 9.0).all()                              # no next step: the operand is not touched
     # backward with dh = 1, dc = 0: ∂L/∂o = tanh(c')·o(1−o); dc = o(1 − tanh²c'); ∂L/∂f = dc·c·f(1−f)
     dh, dc, D = np.ones((1, 1)), np.zeros((1, 1)), np.empty((4, 1, 1, 1))
-    _lstm_kernels.cell_backward(0, 1, A, C, TC, dh, dc, TC, False, D, 3, 0, 1, 2)   # slots: PyTorch's order
+    _kernels.cell_backward(0, 1, A, C, TC, dh, dc, TC, False, D, 3, 0, 1, 2)   # slots: PyTorch's order
     o, i, f = sig
     g, t = np.tanh(0.3), np.tanh(c_new)
     dcv = o * (1 - t * t)
@@ -96,29 +96,29 @@ def test_kernels_known_values():
 
 def test_enabled_only_for_float_numpy_arrays_of_one_dtype():
     a = np.zeros((2, 2), np.float32)
-    assert _lstm_kernels.enabled(a, a) and _lstm_kernels.enabled(a.astype(np.float64))
-    assert not _lstm_kernels.enabled(a, a.astype(np.float64))
-    assert not _lstm_kernels.enabled(a.astype(np.float16))
-    assert not _lstm_kernels.enabled(a, a.astype(np.float16))
-    assert not _lstm_kernels.enabled(a, a.astype(np.int32))
-    with _lstm_kernels.disabled():
-        assert not _lstm_kernels.enabled(a)
-    assert _lstm_kernels.enabled(a)
+    assert _kernels.enabled(a, a) and _kernels.enabled(a.astype(np.float64))
+    assert not _kernels.enabled(a, a.astype(np.float64))
+    assert not _kernels.enabled(a.astype(np.float16))
+    assert not _kernels.enabled(a, a.astype(np.float16))
+    assert not _kernels.enabled(a, a.astype(np.int32))
+    with _kernels.disabled():
+        assert not _kernels.enabled(a)
+    assert _kernels.enabled(a)
 
 
 def test_compile_failure_warns_and_falls_back(monkeypatch):
     def broken(*args):
         raise TypeError("no kernel for you")
-    assert _lstm_kernels.enabled(np.zeros(1))                   # numba loaded before the patch (restored after)
-    monkeypatch.setattr(_lstm_kernels, "_ready", {})
-    monkeypatch.setattr(_lstm_kernels, "cell_backward", broken)
+    assert _kernels.enabled(np.zeros(1))                   # numba loaded before the patch (restored after)
+    monkeypatch.setattr(_kernels, "_ready", {})
+    monkeypatch.setattr(_kernels, "cell_backward", broken)
     with pytest.warns(RuntimeWarning, match="did not compile for float32.*pure-NumPy path"):
-        assert not _lstm_kernels.enabled(np.zeros(3, np.float32))
-    assert not _lstm_kernels.enabled(np.zeros(3, np.float32))   # decided once per dtype: no second warning
+        assert not _kernels.enabled(np.zeros(3, np.float32))
+    assert not _kernels.enabled(np.zeros(3, np.float32))   # decided once per dtype: no second warning
 
 
 def test_environment_variable_switches_kernels_off_and_import_stays_light():
-    code = ("import sys, numpy as np, tensorflux; from tensorflux.ops import _lstm_kernels as k; "
+    code = ("import sys, numpy as np, tensorflux; from tensorflux.ops import _kernels as k; "
             "print('numba' in sys.modules, k.enabled(np.zeros(1)), 'numba' in sys.modules)")
     run = lambda env: subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,  # noqa: E731
                                      text=True, check=True).stdout.split()

@@ -1,6 +1,7 @@
-"""Optional compiled kernels for the LSTM cell's element-wise work (numba), one pass per time step.
+"""Optional compiled kernels (numba) for the hot loops NumPy cannot run in one pass: the LSTM
+cell's element-wise work and 2-D max pooling over windows that tile the input.
 
-The LSTM op (``recurrent.LSTMSequence``) runs one GEMM per time step and, between GEMMs, a
+**The LSTM.** The LSTM op (``recurrent.LSTMSequence``) runs one GEMM per time step and, between GEMMs, a
 handful of element-wise passes over the step's (4, H, N) gate block. In pure NumPy each pass
 is a separate call with its own fixed cost and its own trip through memory: nine calls per
 step forward, five per step backward plus ten whole-sequence passes that precompute the
@@ -18,9 +19,19 @@ weight-gradient GEMM. These kernels do the same arithmetic in one loop per step:
 
 ``tanh`` itself stays NumPy's (vectorised; numba's is a scalar libm call). The arithmetic is
 the NumPy path's, in the same IEEE operations (no fast-math), so both paths agree to rounding;
-``tests/ops/test_lstm_kernels.py`` checks it. numba is an optional accelerator
-(``pip install tensorflux[fast]``); without it, or with ``TENSORFLUX_NUMBA=0``, the op takes
-its pure-NumPy path. ``enabled()`` says which.
+``tests/ops/test_kernels_lstm.py`` checks it.
+
+**Max pooling** (``pool.MaxPool2d`` when stride = kernel and the windows tile the input, the CNN's
+2×2 pools): NumPy needs kh·kw − 1 maximum passes, a one-hot mask of the input's size and a walk
+of up to 2·kh·kw − 3 more passes to keep only each window's first maximum (ties are the rule on
+images: a conv over a constant background outputs its bias), then two passes backward.
+``max_pool_forward`` finds each window's maximum and the offset of its first maximum in one pass
+(the offset in one byte per output); ``max_pool_backward`` writes every element of dx once, gy at
+that offset and 0 elsewhere. Same results as the NumPy path, NaN included (a NaN makes the
+output NaN and keeps the gradient where it was); ``tests/ops/test_kernels_pool.py``.
+
+numba is an optional accelerator (``pip install tensorflux[fast]``); without it, or with
+``TENSORFLUX_NUMBA=0``, every op takes its pure-NumPy path. ``enabled()`` says which.
 """
 from __future__ import annotations
 
@@ -29,7 +40,8 @@ import threading
 import warnings
 from contextlib import contextmanager
 
-__all__ = ["enabled", "disabled", "cell_forward", "hidden_forward", "cell_backward"]
+__all__ = ["enabled", "disabled", "cell_forward", "hidden_forward", "cell_backward", "max_pool_forward",
+           "max_pool_backward"]
 
 _switched_off = False
 _lock = threading.Lock()
@@ -73,36 +85,39 @@ def _prepare(dtype) -> bool:
     """Load numba (once), then compile the kernels for ``dtype`` by running them on a one-element
     LSTM (cached on disk by numba, so later processes load them). A failure to compile warns and
     leaves the op on its NumPy path; so does a missing numba or ``TENSORFLUX_NUMBA=0``, silently."""
-    global _numba_loaded, cell_forward, hidden_forward, cell_backward
+    global _numba_loaded
     if os.environ.get("TENSORFLUX_NUMBA", "1") == "0":
         return False
     if _numba_loaded is None:
         try:
             from numba import njit
             jit = njit(cache=True, nogil=True, boundscheck=False)   # cache: numba's folder next to this file,
-            compiled = jit(cell_forward), jit(hidden_forward), jit(cell_backward)   # or the user's cache
+            compiled = {name: jit(globals()[name]) for name in _KERNELS}   # or the user's cache
         except ImportError:
             _numba_loaded = False
         except Exception as e:  # noqa: BLE001 - e.g. no writable cache location: keep the NumPy path
-            warnings.warn(f"tensorflux: numba could not set up the LSTM's kernels ({type(e).__name__}: {e}); "
-                          "the LSTM runs its pure-NumPy path", RuntimeWarning)
+            warnings.warn(f"tensorflux: numba could not set up the compiled kernels ({type(e).__name__}: {e}); "
+                          "the ops run their pure-NumPy paths", RuntimeWarning)
             _numba_loaded = False
         else:
-            cell_forward, hidden_forward, cell_backward = compiled
+            globals().update(compiled)
             _numba_loaded = True
     if not _numba_loaded:
         return False
     from ..backend import xp
     A, C, TC = xp.zeros((1, 4, 1, 1), dtype), xp.zeros((2, 1, 1), dtype), xp.zeros((1, 1, 1), dtype)
     Y, Z, dh, dc, D = (xp.zeros(s, dtype) for s in ((2, 1, 1), (2, 1, 1), (1, 1), (1, 1), (4, 1, 1, 1)))
+    x, y, idx = xp.zeros((1, 2, 2, 1), dtype), xp.zeros((1, 1, 1, 1), dtype), xp.zeros((1, 1, 1, 1), xp.uint8)
     try:
         cell_forward(0, 1, A, C)
         hidden_forward(0, 1, A, TC, Y, Z)
         for has_gy in (False, True):
             cell_backward(0, 1, A, C, TC, dh, dc, TC, has_gy, D, 3, 0, 1, 2)
+        max_pool_forward(x, 2, 2, y, idx)
+        max_pool_backward(y, idx, 2, 2, x)
     except Exception as e:  # noqa: BLE001 - any compiler failure means: use the NumPy path
-        warnings.warn(f"tensorflux: the LSTM's numba kernels did not compile for {dtype} "
-                      f"({type(e).__name__}: {e}); the LSTM runs its pure-NumPy path", RuntimeWarning)
+        warnings.warn(f"tensorflux: the numba kernels did not compile for {dtype} "
+                      f"({type(e).__name__}: {e}); the ops run their pure-NumPy paths", RuntimeWarning)
         return False
     return True
 
@@ -166,3 +181,53 @@ def cell_backward(s, B, A, C, TC, dh, dc, gys, has_gy, D, slot_o, slot_i, slot_f
             d2[n] = dcv * (cp[n] * (f * (one - f)))
             d3[n] = dcv * (i * (one - g * g))
             dcj[n] = dcv * f
+
+
+def max_pool_forward(x, kh, kw, y, idx):
+    """Max pooling over kh×kw windows that tile x (NHWC, any strides): y (N, Ho, Wo, C) the window
+    maxima, idx (uint8, same shape) the offset u·kw + v of each window's first maximum.
+
+    As the NumPy path: a running maximum that a NaN turns into NaN for good (NumPy's ``maximum``),
+    the offset moving only to a value strictly greater than it — ties keep the first (PyTorch's
+    rule), and nothing after a NaN moves it."""
+    N, Ho, Wo, C = y.shape
+    for n in range(N):
+        for i in range(Ho):
+            for j in range(Wo):
+                yr, ir, first = y[n, i, j], idx[n, i, j], x[n, i * kh, j * kw]
+                for c in range(C):
+                    yr[c] = first[c]
+                    ir[c] = 0
+                for u in range(kh):
+                    for v in range(kw):
+                        if u == 0 and v == 0:
+                            continue
+                        k = u * kw + v
+                        xr = x[n, i * kh + u, j * kw + v]
+                        for c in range(C):
+                            val = xr[c]
+                            if val > yr[c]:
+                                yr[c] = val
+                                ir[c] = k
+                            elif val != val:                    # NaN: the maximum is NaN from here on
+                                yr[c] = val
+
+
+def max_pool_backward(gy, idx, kh, kw, gx):
+    """dx of ``max_pool_forward``: every element of gx (N, Ho·kh, Wo·kw, C) written once — gy at
+    its window's first-maximum offset, 0 elsewhere."""
+    N, Ho, Wo, C = gy.shape
+    zero = gx.dtype.type(0)
+    for n in range(N):
+        for i in range(Ho):
+            for u in range(kh):
+                for j in range(Wo):
+                    g, ir = gy[n, i, j], idx[n, i, j]
+                    for v in range(kw):
+                        k = u * kw + v
+                        dst = gx[n, i * kh + u, j * kw + v]
+                        for c in range(C):
+                            dst[c] = g[c] if ir[c] == k else zero
+
+
+_KERNELS = ("cell_forward", "hidden_forward", "cell_backward", "max_pool_forward", "max_pool_backward")
