@@ -279,7 +279,7 @@ def _load():
 
 
 def compiled_kernels():
-    """Which path the LSTM's element-wise work takes in tensorflux: numba's version, or why not."""
+    """Whether tensorflux's compiled kernels (LSTM cell, max pooling) run: numba's version, or why not."""
     if os.environ.get("TENSORFLUX_NUMBA", "1") == "0":
         return "off (TENSORFLUX_NUMBA=0): pure NumPy"
     try:
