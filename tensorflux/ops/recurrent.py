@@ -201,13 +201,14 @@ class _Recurrence(Op):
         return T, N, I, H
 
     def _gate_rows(self, w, H):
-        """Rows (or entries) of a PyTorch-layout weight in the op's internal gate order."""
+        """Rows (or entries) of a weight in the caller's gate order (``ORDER``'s blocks: PyTorch's, or
+        TF's for LSTMKernelSequence) put in the op's internal gate order."""
         if self.ORDER is None:
             return w
         return w.reshape((self.GATES, H) + w.shape[1:])[list(self.ORDER)].reshape(w.shape)
 
-    def _torch_rows(self, w, H):
-        """Inverse of ``_gate_rows``: internal gate order → PyTorch's."""
+    def _caller_rows(self, w, H):
+        """Inverse of ``_gate_rows``: internal gate order → the caller's."""
         if self.ORDER is None:
             return w
         inv = [self.ORDER.index(k) for k in range(self.GATES)]
@@ -234,7 +235,7 @@ class _Recurrence(Op):
             c0 = c1
         return W
 
-    def _setup(self, x, w_ih, w_hh, b_ih, b_hh, states, input_bias, joint=False, torch_order=False):
+    def _setup(self, x, w_ih, w_hh, b_ih, b_hh, states, input_bias, joint=False, caller_order=False):
         """Validate, choose the step order and lay out what each step's GEMM reads.
 
         joint (RNN, LSTM): Z (K, T, N), K = H + I [+ 1], holds each step's column block
@@ -249,18 +250,19 @@ class _Recurrence(Op):
         With a bias, a row of ones joins X (or Z) and the bias joins W as a column, so it rides
         the GEMM forward and backward.
 
-        torch_order: backward will hold its gate gradients in PyTorch's gate order (the LSTM's
-        compiled kernel writes them so), so the weight-gradient GEMM's rows need no reordering
-        and ``W_hhᵀ`` is the caller's ``w_hh`` transposed.
+        caller_order: backward will hold its gate gradients in the caller's gate order (``ORDER``'s
+        blocks — PyTorch's, or TF's for LSTMKernelSequence; the LSTM's compiled kernel writes them
+        so), so the weight-gradient GEMM's rows need no reordering and ``W_hhᵀ`` is the caller's
+        ``w_hh`` transposed.
         """
         T, N, I, H = self._check(x, w_ih, w_hh, b_ih, b_hh, states)
         order = _StepOrder(self.label, T, N, self.lengths, self.reverse)
         biased = input_bias is not None
         self.dtype, self.saved, self.temp = x.dtype, [], []
         self.T, self.N, self.I, self.H, self.order = T, N, I, H, order
-        self.torch_order, self.w_ih = torch_order, w_ih
+        self.caller_order, self.w_ih = caller_order, w_ih
         # backward: dh_prev = W_hhᵀ dA (a transposed view: BLAS reads it as fast as a copy)
-        self.whhT = (w_hh if torch_order else self._gate_rows(w_hh, H)).T
+        self.whhT = (w_hh if caller_order else self._gate_rows(w_hh, H)).T
         head = H if joint else 0                              # rows of h_{t−1} ahead of x_t
         X = self._saved(head + I + biased, T, N)
         xp.copyto(X[head:head + I], order.to_steps(x).transpose(2, 0, 1))
@@ -367,7 +369,7 @@ class _Recurrence(Op):
             xp.copyto(out, D.reshape(T, G * H, N).transpose(1, 0, 2))
             return out.reshape(G * H, T * N)
 
-        rows = (lambda w, H: w) if self.torch_order else self._torch_rows     # gradient rows → PyTorch's order
+        rows = (lambda w, H: w) if self.caller_order else self._caller_rows     # gradient rows → the caller's order
         Di = D_i if D_i.ndim == 2 else stacked(D_i)
         Dh = Di if D_h is D_i else (stacked(D_h) if ng[2] else None)
         joint = self.Z is not None                            # Z = [h_{t−1}; x_t; 1] per step, else X = [x_t; 1]
@@ -375,7 +377,7 @@ class _Recurrence(Op):
         biased = Xs.shape[0] > head + I
         gx = gw_ih = gw_hh = gb_ih = gb_hh = gb = None
         if ng[0]:
-            w_ih = self.w_ih if self.torch_order else self._gate_rows(self.w_ih, H)
+            w_ih = self.w_ih if self.caller_order else self._gate_rows(self.w_ih, H)
             gx = (w_ih.T @ Di).reshape(I, T, N).transpose(1, 2, 0)                  # dx_t = W_ihᵀ dA_t
             gx = self.order.from_steps(gx)
         if ng[1] or (biased and (ng[3] or ng[4] and D_h is D_i)) or (joint and ng[2]):
@@ -465,7 +467,7 @@ class LSTMSequence(_Recurrence):
     def forward(self, x, w_ih, w_hh, b_ih=None, b_hh=None, h0=None, c0=None):
         self.compiled = _jit.enabled(x, w_ih, w_hh)            # every buffer below gets x's dtype
         A = self._setup(x, w_ih, w_hh, b_ih, b_hh, (h0, c0), _sum_bias(b_ih, b_hh), joint=True,
-                        torch_order=self.compiled)
+                        caller_order=self.compiled)
         T, N, H, o = self.T, self.N, self.H, self.order
         Y, C = self._states(h0, pooled=False), self._states(c0, pooled=True)
         TC = self._saved(T, H, N)                              # tanh(c') per step, kept for backward
@@ -590,7 +592,11 @@ class LSTMKernelSequence(LSTMSequence):
         H = kernel.shape[1] // 4
         if bias is not None and bias.shape != (4 * H,):
             raise OpError(f"{name}: bias has shape {bias.shape}, expected ({4 * H},)")
-        b = xp.zeros(4 * H, dtype=kernel.dtype) if bias is None else bias.astype(kernel.dtype, copy=True)
+        for label, arr in (("kernel", kernel), ("bias", bias)):
+            if arr is not None and arr.dtype != x.dtype:
+                raise OpError(f"{name}: {label} has dtype {arr.dtype} but the input has {x.dtype}; "
+                              "cast the variables or the input so they match")
+        b = xp.zeros(4 * H, dtype=x.dtype) if bias is None else bias.copy()
         b[2 * H:3 * H] += self.forget_bias                   # σ(f + forget_bias)
         ng = tuple(self.needs_grad) + (False,) * (5 - len(self.needs_grad))
         self.sequence_needs = (ng[0], ng[1], ng[1], ng[2], False, ng[3], ng[4])   # LSTMSequence's inputs

@@ -79,3 +79,11 @@ def test_wrong_kernel_shape_names_op_and_shapes():
     op.needs_grad = (False, True)
     with pytest.raises(OpError, match=r"rnn/basic_lstm_cell: kernel must have shape .*\(4 \+ H, 4H\).*got \(9, 24\)"):
         op.forward(np.zeros((T, N, I)), np.zeros((9, 24)))
+
+
+def test_dtype_mismatch_names_the_variable():
+    op = R.LSTMKernelSequence(label="rnn/lstm_cell")
+    op.needs_grad = (False, True, True)
+    x, kernel = np.zeros((T, N, I), np.float32), np.zeros((I + H, 4 * H), np.float32)
+    with pytest.raises(OpError, match=r"rnn/lstm_cell: bias has dtype float64 but the input has float32"):
+        op.forward(x, kernel, np.zeros(4 * H))
