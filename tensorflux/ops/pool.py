@@ -15,6 +15,10 @@ is one element-wise op on a strided view of the whole batch — never over pixel
   elements when ``count_include_pad=False`` (TF's 'SAME' average pooling).
 * ``ceil_mode`` (PyTorch) rounds the output size up; the extra windows hang over the
   bottom/right edge and see only the elements that exist.
+
+With numba installed, max pooling whose windows tile the input (the 2×2/2 of most CNNs) runs
+as two compiled loops instead (``_kernels.max_pool_forward`` / ``max_pool_backward``), with
+the same results; see docs/conv.md.
 """
 from __future__ import annotations
 
@@ -169,7 +173,7 @@ class MaxPool2d(_Pool2d):
         offset in one pass (``_kernels.max_pool_forward``); backward writes dx in one pass too."""
         n, c = xh.shape[0], xh.shape[3]
         y = xp.empty((n,) + self.out_hw + (c,), dtype=xh.dtype)
-        idx = xp.empty(y.shape, dtype=xp.uint8)                 # kh·kw ≤ 255 offsets: tiles are small
+        idx = xp.empty(y.shape, dtype=xp.uint8)                 # offsets 0 … kh·kw − 1 ≤ 255
         _kernels.max_pool_forward(xh, *self.kernel, y, idx)
         self.tiled_idx = idx if keep else None
         return y
