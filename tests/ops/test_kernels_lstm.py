@@ -17,6 +17,8 @@ from tensorflux.ops import _kernels
 from tensorflux.ops import recurrent as R
 
 pytest.importorskip("numba")
+needs_kernels = pytest.mark.skipif(not _kernels.enabled(np.zeros(1, np.float32)),
+                                   reason="the compiled kernels are switched off (TENSORFLUX_NUMBA=0)")
 
 
 def _run(dtype, lengths=None, reverse=False, seq_grad=True, states=True, T=7, N=9, I=5, H=6, seed=0):
@@ -41,6 +43,7 @@ def _run(dtype, lengths=None, reverse=False, seq_grad=True, states=True, T=7, N=
     return out_c, grad_c, out_n, grad_n
 
 
+@needs_kernels
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("lengths,reverse", [(None, False), (None, True),
                                              (np.array([3, 7, 1, 7, 5, 2, 7, 4, 6]), False),
@@ -56,6 +59,7 @@ def test_compiled_path_matches_numpy_path(dtype, lengths, reverse):
         np.testing.assert_allclose(a, b, rtol=0, atol=(2e-5 if dtype == np.float32 else 1e-12) * scale)
 
 
+@needs_kernels
 def test_compiled_path_without_sequence_gradient_or_states():
     out_c, grad_c, out_n, grad_n = _run(np.float32, seq_grad=False, states=False, T=28, N=64, I=28, H=32)
     for a, b in zip(out_c, out_n):
@@ -64,6 +68,7 @@ def test_compiled_path_without_sequence_gradient_or_states():
         np.testing.assert_allclose(a, b, rtol=0, atol=2e-5 * np.abs(b).max())
 
 
+@needs_kernels
 def test_kernels_known_values():
     """One element worked by hand: o, i, f, g = σ(0.2)… from tanh of the halved pre-activations."""
     assert _kernels.enabled(np.zeros(1))          # compiles: the calls below run numba's code
@@ -94,6 +99,7 @@ def test_kernels_known_values():
     np.testing.assert_allclose(dc[0, 0], dcv * f, rtol=1e-14)
 
 
+@needs_kernels
 def test_enabled_only_for_float_numpy_arrays_of_one_dtype():
     a = np.zeros((2, 2), np.float32)
     assert _kernels.enabled(a, a) and _kernels.enabled(a.astype(np.float64))
@@ -106,6 +112,7 @@ def test_enabled_only_for_float_numpy_arrays_of_one_dtype():
     assert _kernels.enabled(a)
 
 
+@needs_kernels
 def test_compile_failure_warns_and_falls_back(monkeypatch):
     def broken(*args):
         raise TypeError("no kernel for you")

@@ -11,6 +11,8 @@ from tensorflux.ops import _kernels
 from tensorflux.ops.pool import MaxPool2d
 
 pytest.importorskip("numba")
+pytestmark = pytest.mark.skipif(not _kernels.enabled(np.zeros(1, np.float32)),
+                                reason="the compiled kernels are switched off (TENSORFLUX_NUMBA=0)")
 
 
 def _run(x, kernel, relu, gy):
