@@ -151,32 +151,29 @@ except ImportError:  # pragma: no cover
 try:
     from ..ops import recurrent as _rec
 
-    def _sequence(op, dims, dtypes, n_states):
-        x, w_hh = dims[0], dims[2]
+    def _hidden_from_w_hh(dims):   # w_hh (G·H, H)
+        return None if dims[2] is None else dims[2][1]
+
+    def _hidden_from_kernel(dims):  # TF's kernel (I + H, 4H)
+        return None if dims[1] is None or dims[1][1] is None else dims[1][1] // 4
+
+    def _sequence(op, dims, dtypes, n_states, hidden=_hidden_from_w_hh):
+        """(T, N, H) output and n_states (N, H) states; ``hidden`` reads H from the weights' shapes."""
+        x = dims[0]
         dt = dtypes[0]
         t = n = h = None
         if x is not None:
             if len(x) != 3:
                 _fail(op.label if hasattr(op, "label") else "rnn", "expected an input of shape (T, N, input_size)", x)
             t, n = x[0], x[1]
-        if w_hh is not None:
-            h = w_hh[1]
+        h = hidden(dims)
         return [Out((t, n, h), dt)] + [Out((n, h), dt)] * n_states
 
     rule(_rec.RNNSequence, _rec.GRUSequence)(lambda op, dims, dtypes: _sequence(op, dims, dtypes, 1))
     rule(_rec.LSTMSequence)(lambda op, dims, dtypes: _sequence(op, dims, dtypes, 2))
 
-    @rule(_rec.LSTMKernelSequence)
-    def _lstm_kernel(op, dims, dtypes):  # kernel (I + H, 4H): H from its columns
-        x, k = dims[0], dims[1]
-        t = n = h = None
-        if x is not None:
-            if len(x) != 3:
-                _fail(op.label, "expected an input of shape (T, N, input_size)", x)
-            t, n = x[0], x[1]
-        if k is not None and k[1] is not None:
-            h = k[1] // 4
-        return [Out((t, n, h), dtypes[0]), Out((n, h), dtypes[0]), Out((n, h), dtypes[0])]
+    rule(_rec.LSTMKernelSequence)(
+        lambda op, dims, dtypes: _sequence(op, dims, dtypes, 2, hidden=_hidden_from_kernel))
 except ImportError:  # pragma: no cover
     pass
 

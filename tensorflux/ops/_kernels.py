@@ -51,7 +51,7 @@ _ready = {}           # dtype → whether the compiled kernels ran on it (compil
 
 def enabled(*arrays) -> bool:
     """True when the kernels can run on these arrays: numba is importable (imported here, on the
-    first LSTM call, not with ``import tensorflux``), not switched off (``disabled``,
+    first call of an op that can use it, not with ``import tensorflux``), not switched off (``disabled``,
     ``TENSORFLUX_NUMBA=0``), every array is a NumPy array of one dtype, float32 or float64 (the
     kernels know nothing of other array modules), and the kernels compiled for that dtype."""
     if _switched_off or not arrays:
@@ -72,7 +72,7 @@ def enabled(*arrays) -> bool:
 
 @contextmanager
 def disabled():
-    """Inside this block the LSTM op takes its pure-NumPy path (the tests compare the two)."""
+    """Inside this block every op takes its pure-NumPy path (the tests compare the two)."""
     global _switched_off
     before, _switched_off = _switched_off, True
     try:
@@ -82,8 +82,8 @@ def disabled():
 
 
 def _prepare(dtype) -> bool:
-    """Load numba (once), then compile the kernels for ``dtype`` by running them on a one-element
-    LSTM (cached on disk by numba, so later processes load them). A failure to compile warns and
+    """Load numba (once), then compile the kernels for ``dtype`` by running them on one-element
+    inputs (cached on disk by numba, so later processes load them). A failure to compile warns and
     leaves the op on its NumPy path; so does a missing numba or ``TENSORFLUX_NUMBA=0``, silently."""
     global _numba_loaded
     if os.environ.get("TENSORFLUX_NUMBA", "1") == "0":

@@ -2,8 +2,8 @@
 import numpy as np
 
 import tensorflux.nn.functional as F
-from tensorflux.ops import _kernels
 from .gradcheck_table import Case, rnd
+from .kernel_paths import numpy_path
 
 
 def distinct(*shape, gap=0.05, seed=0):
@@ -11,14 +11,6 @@ def distinct(*shape, gap=0.05, seed=0):
     n = int(np.prod(shape))
     ramp = np.random.default_rng(seed).permutation(n) * gap - n * gap / 2
     return ramp.reshape(shape).astype(np.float64)
-
-
-def _numpy_path(fn):
-    """fn with the compiled kernels switched off (the cases above use them when numba is installed)."""
-    def run(*xs):
-        with _kernels.disabled():
-            return fn(*xs)
-    return run
 
 
 def nchw_of_channels_last(x):
@@ -70,8 +62,8 @@ CASES = {
              "NHWC 'SAME' (asymmetric)"),
         Case(lambda x: F.max_pool2d(nchw_of_channels_last(x), (2, 3)), [distinct(2, 4, 9, 3)],
              "2x3 tiles, channels-last memory"),
-        Case(_numpy_path(lambda x: F.max_pool2d(x, 2)), [distinct(2, 3, 4, 6)], "2x2 stride 2, NumPy path"),
-        Case(_numpy_path(lambda x: F.relu_max_pool2d(x, 2)), [distinct(2, 3, 4, 6)], "fused relu, 2x2 tiles, NumPy path"),
+        Case(numpy_path(lambda x: F.max_pool2d(x, 2)), [distinct(2, 3, 4, 6)], "2x2 stride 2, NumPy path"),
+        Case(numpy_path(lambda x: F.relu_max_pool2d(x, 2)), [distinct(2, 3, 4, 6)], "fused relu, 2x2 tiles, NumPy path"),
     ],
     "AvgPool2d": [
         Case(lambda x: F.avg_pool2d(x, 2), [rnd(2, 3, 4, 6)], "2x2 stride 2"),

@@ -7,9 +7,9 @@ state, variable lengths, the reverse direction and both together, no bias, and r
 import numpy as np
 
 from tensorflux.autograd import apply
-from tensorflux.ops import _kernels
 from tensorflux.ops import recurrent as R
 from .gradcheck_table import Case, rnd
+from .kernel_paths import numpy_path
 
 T, N, I, H = 3, 2, 3, 4
 LENGTHS = np.array([2, 3])          # the first sequence stops one step early
@@ -41,15 +41,6 @@ def _relu_params():
     return [x, w_ih, w_hh, b_ih, b_hh, h0]
 
 
-def _numpy_path(fn):
-    """fn run with the LSTM's compiled kernels switched off (the cases above run them when numba
-    is installed, so both paths are checked; backward follows the path its forward took)."""
-    def run(*xs):
-        with _kernels.disabled():
-            return fn(*xs)
-    return run
-
-
 def _some_outputs(cls, **kw):
     """The op's output at the middle and last time steps only, with h_n: the upstream gradient of
     the sequence output is zero at every other step (the backward copies only the steps that
@@ -79,12 +70,12 @@ CASES = {
         Case(_op(R.LSTMSequence, reverse=True), _params(4) + [rnd(N, H), rnd(N, H)], "reverse"),
         Case(_op(R.LSTMSequence, lengths=LENGTHS3, reverse=True), _params(4, n=3) + [rnd(3, H), rnd(3, H)],
              "reverse with lengths"),
-        Case(_numpy_path(_op(R.LSTMSequence)), _params(4) + [rnd(N, H), rnd(N, H)], "initial state, NumPy path"),
+        Case(numpy_path(_op(R.LSTMSequence)), _params(4) + [rnd(N, H), rnd(N, H)], "initial state, NumPy path"),
         Case(_some_outputs(R.LSTMSequence, lengths=LENGTHS), _params(4) + [rnd(N, H), rnd(N, H)],
              "two output steps only"),
-        Case(_numpy_path(_some_outputs(R.LSTMSequence, reverse=True)), _params(4) + [rnd(N, H), rnd(N, H)],
+        Case(numpy_path(_some_outputs(R.LSTMSequence, reverse=True)), _params(4) + [rnd(N, H), rnd(N, H)],
              "two output steps only, NumPy path"),
-        Case(_numpy_path(_op(R.LSTMSequence, lengths=LENGTHS3, reverse=True)),
+        Case(numpy_path(_op(R.LSTMSequence, lengths=LENGTHS3, reverse=True)),
              _params(4, n=3) + [rnd(3, H), rnd(3, H)], "reverse with lengths, NumPy path"),
     ],
     "LSTMKernelSequence": [
@@ -92,7 +83,7 @@ CASES = {
                                          rnd(N, H), rnd(N, H)], "TF layout, initial state"),
         Case(_op(R.LSTMKernelSequence, forget_bias=0.5, lengths=LENGTHS3, reverse=True),
              [rnd(T, 3, I), rnd(I + H, 4 * H) * 0.6, rnd(4 * H) * 0.3], "TF layout, reverse with lengths"),
-        Case(_numpy_path(_some_outputs(R.LSTMKernelSequence, forget_bias=0.0)),
+        Case(numpy_path(_some_outputs(R.LSTMKernelSequence, forget_bias=0.0)),
              [rnd(T, N, I), rnd(I + H, 4 * H) * 0.6, rnd(4 * H) * 0.3, rnd(N, H), rnd(N, H)],
              "TF layout, two output steps only, NumPy path"),
     ],

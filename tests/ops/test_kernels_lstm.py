@@ -16,9 +16,9 @@ import pytest
 from tensorflux.ops import _kernels
 from tensorflux.ops import recurrent as R
 
+from .kernel_paths import needs_kernels
+
 pytest.importorskip("numba")
-needs_kernels = pytest.mark.skipif(not _kernels.enabled(np.zeros(1, np.float32)),
-                                   reason="the compiled kernels are switched off (TENSORFLUX_NUMBA=0)")
 
 
 def _run(dtype, lengths=None, reverse=False, seq_grad=True, states=True, T=7, N=9, I=5, H=6, seed=0):

@@ -10,9 +10,10 @@ import pytest
 from tensorflux.ops import _kernels
 from tensorflux.ops.pool import MaxPool2d
 
+from .kernel_paths import needs_kernels
+
 pytest.importorskip("numba")
-pytestmark = pytest.mark.skipif(not _kernels.enabled(np.zeros(1, np.float32)),
-                                reason="the compiled kernels are switched off (TENSORFLUX_NUMBA=0)")
+pytestmark = needs_kernels
 
 
 def _run(x, kernel, relu, gy):
