@@ -20,7 +20,7 @@ import numpy as np
 
 from benchmarks import _tx
 from benchmarks._common import WORKLOADS, median
-from benchmarks.gemm import MLP_LAYERS, gemm_ceiling, mlp_gemm_flops
+from benchmarks.gemm import MLP_LAYERS, gemm_ceiling, mlp_gemm_flops, time_gemm_set
 from tensorflux.ops import linalg
 
 OP_PATH = (linalg.Linear.forward, linalg.Linear.backward)
@@ -72,16 +72,6 @@ def _use(policy):
     linalg.Linear.forward, linalg.Linear.backward = VARIANTS[policy]
 
 
-def _best(fn, calls=30):
-    fn()
-    times = []
-    for _ in range(calls):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
-
-
 def forward_grid():
     rng = np.random.default_rng(0)
     print("forward GEMM, time feature-major / row-major (x row-major | x column-major), rule's pick")
@@ -90,7 +80,8 @@ def forward_grid():
             x = rng.random((batch, n_in), dtype=np.float32)
             x_f = np.asfortranarray(x)
             w = rng.random((n_out, n_in), dtype=np.float32)
-            ratios = [_best(lambda: w @ xi.T) / _best(lambda: xi @ w.T) for xi in (x, x_f)]
+            ratios = [time_gemm_set(lambda: w @ xi.T, 0, 30) / time_gemm_set(lambda: xi @ w.T, 0, 30)
+                      for xi in (x, x_f)]  # best-of times
             picks = ["fm" if _rule(xi, n_out) else "row" for xi in (x, x_f)]
             print(f"  batch {batch:4d}  {n_in:5d} -> {n_out:5d}:  {ratios[0]:5.2f} | {ratios[1]:5.2f}   "
                   f"rule: {picks[0]} | {picks[1]}")
