@@ -349,11 +349,44 @@ def _tile(op, dims, dtypes):
     return Out(tuple(None if n is None else n * r for n, r in zip(x, reps)), dtypes[0])
 
 
+def _basic_index_dims(x, index):
+    """Static dims of ``x[index]`` for basic indexing (ints, slices, None, Ellipsis), as TF infers them:
+    a slice of an unknown dim is unknown (``X[32:64]`` of a (?, 784) placeholder is (?, 784)).
+    None when ``index`` holds an array (fancy indexing)."""
+    items = index if isinstance(index, tuple) else (index,)
+    if not all(i is None or i is Ellipsis or isinstance(i, (slice, int, numpy.integer)) and not isinstance(i, bool)
+               for i in items):
+        return None
+    used = sum(1 for i in items if i is not None and i is not Ellipsis)
+    if used > len(x) or sum(1 for i in items if i is Ellipsis) > 1:
+        _fail("getitem (slicing)", f"index {index!r} has too many entries", x)
+    out, d = [], 0
+    for i in items:
+        if i is None:
+            out.append(1)
+        elif i is Ellipsis:
+            out.extend(x[d:d + len(x) - used])
+            d += len(x) - used
+        elif isinstance(i, slice):
+            n = x[d]
+            out.append(None if n is None else len(range(*i.indices(n))))
+            d += 1
+        else:
+            n = x[d]
+            if n is not None and not -n <= int(i) < n:
+                _fail("getitem (slicing)", f"index {int(i)} is out of bounds for axis {d} of size {n}", x)
+            d += 1
+    return tuple(out) + tuple(x[d:])
+
+
 @rule(S.GetItem)
 def _getitem(op, dims, dtypes):
     x = dims[0]
     if x is None:
         return Out(None, dtypes[0])
+    basic = _basic_index_dims(x, op.index)
+    if basic is not None:
+        return Out(basic, dtypes[0])
     # index zero-stride stand-ins (no memory) twice, unknown dims as 2 and then 3
     results = []
     for size in (2, 3):

@@ -51,7 +51,7 @@ from .random_ops import (set_random_seed, random_normal, truncated_normal, rando
 from .misc import (ConfigProto, GPUOptions, RunOptions, RunMetadata, OptimizerOptions, GraphOptions,
                    get_collection, get_collection_ref, add_to_collection, add_to_collections, device, container,
                    colocate_with, disable_v2_behavior, enable_v2_behavior, disable_eager_execution,
-                   enable_eager_execution, executing_eagerly, initialize_all_variables, initialize_local_variables,
+                   initialize_all_variables, initialize_local_variables,
                    initialize_variables, all_variables, make_template, py_func, numpy_function, get_seed,
                    NotDifferentiable, no_gradient, RegisterGradient)
 
@@ -59,6 +59,7 @@ from . import (nn, layers, losses, metrics, train, summary, image, contrib, init
                logging, gfile, io, app, flags, examples, compat)
 from . import data
 from . import estimator
+from .eager import enable_eager_execution, executing_eagerly
 from .functional_ops import map_fn, scan, foldl, foldr
 
 __version__ = "1.15.0"

@@ -18,7 +18,7 @@ __all__ = [
     "maximum", "minimum", "sign", "round", "rint", "floor", "ceil", "sigmoid", "tanh", "matmul",
     "tensordot", "einsum", "reduce_sum", "reduce_mean", "reduce_max", "reduce_min", "reduce_prod",
     "reduce_logsumexp", "reduce_any", "reduce_all", "reduce_variance", "reduce_std", "count_nonzero",
-    "argmax", "argmin", "equal", "not_equal", "greater", "greater_equal", "less", "less_equal",
+    "argmax", "argmin", "arg_max", "arg_min", "equal", "not_equal", "greater", "greater_equal", "less", "less_equal",
     "logical_and", "logical_or", "logical_not", "logical_xor", "cast", "to_float", "to_double", "to_int32",
     "to_int64", "saturate_cast", "add_n", "accumulate_n", "squared_difference", "clip_by_value",
     "clip_by_norm", "clip_by_global_norm", "global_norm", "norm", "l2_normalize", "cumsum",
@@ -399,6 +399,16 @@ def argmin(input, axis=None, name=None, dimension=None, output_type=D.int64):  #
     if dimension is not None:
         axis = dimension
     return F.argmin(input, axis, output_type, name=name)
+
+
+def arg_max(input, dimension, output_type=D.int64, name=None):  # noqa: A002
+    """TF 1.x's older ``tf.arg_max(input, dimension)``: ``argmax`` with a required axis."""
+    return F.argmax(input, dimension, output_type, name=name)
+
+
+def arg_min(input, dimension, output_type=D.int64, name=None):  # noqa: A002
+    """TF 1.x's older ``tf.arg_min(input, dimension)``: ``argmin`` with a required axis."""
+    return F.argmin(input, dimension, output_type, name=name)
 
 
 def cumsum(x, axis=0, exclusive=False, reverse=False, name=None):

@@ -15,7 +15,7 @@ from ...graph.variables import global_variables, local_variables, variables_init
 __all__ = ["ConfigProto", "GPUOptions", "RunOptions", "RunMetadata", "OptimizerOptions", "GraphOptions",
            "get_collection", "get_collection_ref", "add_to_collection", "add_to_collections", "device",
            "container", "colocate_with", "disable_v2_behavior", "enable_v2_behavior", "disable_eager_execution",
-           "enable_eager_execution", "executing_eagerly", "initialize_all_variables", "initialize_local_variables",
+           "initialize_all_variables", "initialize_local_variables",
            "initialize_variables", "all_variables", "make_template", "py_func", "numpy_function", "get_seed",
            "NotDifferentiable", "no_gradient", "RegisterGradient"]
 
@@ -107,17 +107,7 @@ def enable_v2_behavior():
     raise NotImplementedError("tensorflux.compat.v1 implements TF 1.x graph semantics only")
 
 
-disable_eager_execution = disable_v2_behavior
-
-
-def enable_eager_execution(config=None, device_policy=None, execution_mode=None):
-    """Not supported here: use tensorflux's own eager API (``import tensorflux as tx``)."""
-    raise NotImplementedError("enable_eager_execution: use tensorflux's eager API (import tensorflux as tx)")
-
-
-def executing_eagerly():
-    """False: compat.v1 builds graphs."""
-    return False
+disable_eager_execution = disable_v2_behavior  # (enable_eager_execution: see eager.py)
 
 
 def initialize_all_variables():

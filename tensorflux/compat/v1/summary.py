@@ -8,7 +8,9 @@ optional ``tensorboard`` package (``pip install tensorflux[tensorboard]``).
 """
 from __future__ import annotations
 
+import atexit
 import re
+import weakref
 
 import numpy
 
@@ -202,8 +204,25 @@ def merge_all(key=core.GraphKeys.SUMMARIES, scope=None, name=None):
     return merge(parts, name=name)
 
 
+_OPEN_WRITERS = weakref.WeakSet()
+
+
+@atexit.register
+def _flush_open_writers():
+    """At interpreter exit, flush the writers never closed: TF's event writer reaches disk at exit too,
+    so programs that never call ``close()`` (``FileWriter("logs/", sess.graph)`` and nothing else) still
+    leave their graph and summaries for TensorBoard."""
+    for writer in list(_OPEN_WRITERS):
+        try:
+            writer.flush()
+        except Exception:  # noqa: BLE001 - best effort at exit, as TF's destructor
+            pass
+
+
 class FileWriter:
-    """Writes summaries and the graph to an event file in ``logdir`` (TF's ``tf.summary.FileWriter``)."""
+    """Writes summaries and the graph to an event file in ``logdir`` (TF's ``tf.summary.FileWriter``).
+
+    Events are flushed every ``flush_secs``, on ``flush()`` / ``close()``, and at interpreter exit."""
 
     def __init__(self, logdir, graph=None, max_queue=10, flush_secs=120, graph_def=None, filename_suffix=None,
                  session=None):
@@ -211,6 +230,7 @@ class FileWriter:
         self._writer = SummaryWriter(logdir, flush_secs=flush_secs, max_queue=max_queue,
                                      filename_suffix=filename_suffix or "")
         self._logdir = logdir
+        _OPEN_WRITERS.add(self)
         if graph is not None or graph_def is not None:
             self.add_graph(graph, graph_def=graph_def)
 
@@ -249,6 +269,7 @@ class FileWriter:
     def reopen(self):
         from ...train.tensorboard import SummaryWriter
         self._writer = SummaryWriter(self._logdir)
+        _OPEN_WRITERS.add(self)
 
     def __enter__(self):
         return self

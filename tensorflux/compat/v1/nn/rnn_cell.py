@@ -14,6 +14,7 @@ are unrolled step by step with the cell's own ``__call__``.
 from __future__ import annotations
 
 import collections
+import contextlib
 
 import numpy
 
@@ -87,7 +88,10 @@ class RNNCell:
 
     # -------------------------------------------------------------- variable scope of the cell
     def _enter_scope(self):
-        """The cell's own variable scope: created (unique name) on first use, re-entered after."""
+        """The cell's own variable scope: created (unique name) on first use, re-entered after (and
+        left as it is when ``call`` already runs inside it, so a first ``cell(x, state)`` can create)."""
+        if getattr(self, "_in_call", False):
+            return contextlib.nullcontext()
         if self._scope is None:
             parent_reuse = get_variable_scope().reuse
             if self._name is not None or self._reuse or parent_reuse is True:
@@ -105,7 +109,11 @@ class RNNCell:
 
     def _call_in_scope(self, inputs, state):
         with self._enter_scope():
-            out = self.call(inputs, state)
+            outer, self._in_call = getattr(self, "_in_call", False), True
+            try:
+                out = self.call(inputs, state)
+            finally:
+                self._in_call = outer
         self.built = True
         return out
 
