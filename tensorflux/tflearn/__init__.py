@@ -21,12 +21,14 @@ from .config import is_training, get_training_mode, init_graph, init_training_mo
 
 from . import activations, initializations, losses, metrics, objectives, optimizers, variables, utils
 from . import callbacks, data_augmentation, data_preprocessing, data_utils, datasets, helpers, layers, models
+from . import summaries
 from .data_augmentation import DataAugmentation, ImageAugmentation, SequenceAugmentation
 from .data_preprocessing import DataPreprocessing, ImagePreprocessing, SequencePreprocessing
 from .models.dnn import DNN
 from .models.generator import SequenceGenerator
 from .helpers.trainer import Trainer, TrainOp
 from .helpers.evaluator import Evaluator
+from .helpers.regularizer import add_weights_regularizer
 from .layers import normalization
 
 from .optimizers import SGD, AdaGrad, Adam, RMSProp, Momentum, Ftrl, AdaDelta, ProximalAdaGrad, Nesterov
@@ -36,11 +38,13 @@ from .variables import (variable, get_all_trainable_variable, get_all_variables,
                         get_layer_variables_by_scope)
 from .objectives import (categorical_crossentropy, binary_crossentropy, softmax_categorical_crossentropy,
                          hinge_loss, mean_square, weighted_crossentropy, roc_auc_score)
-from .metrics import Top_k, Accuracy, BinaryAccuracy, R2, top_k_op, accuracy_op, binary_accuracy_op, r2_op
+from .metrics import (Top_k, Accuracy, BinaryAccuracy, R2, WeightedR2, top_k_op, accuracy_op, binary_accuracy_op,
+                      r2_op, weighted_r2_op)
 
 from .layers.conv import (conv_2d, conv_2d_transpose, grouped_conv_2d, max_pool_2d, avg_pool_2d, conv_1d,
                           max_pool_1d, avg_pool_1d, global_avg_pool, global_max_pool, upsample_2d, deconv_2d,
-                          highway_conv_2d, highway_conv_1d, residual_block, residual_bottleneck, resnext_block)
+                          highway_conv_2d, highway_conv_1d, residual_block, residual_bottleneck, resnext_block,
+                          shallow_residual_block, densenet_block)
 from .layers.core import (input_data, dropout, custom_layer, reshape, flatten, activation, fully_connected,
                           single_unit, highway, one_hot_encoding, time_distributed, multi_target_data)
 from .layers.normalization import batch_normalization, local_response_normalization, l2_normalize
@@ -54,6 +58,7 @@ __all__ = [
     "collections", "config", "is_training", "get_training_mode", "init_graph", "init_training_mode",
     "activations", "initializations", "losses", "metrics", "objectives", "optimizers", "variables", "utils",
     "callbacks", "data_augmentation", "data_preprocessing", "data_utils", "datasets", "helpers", "layers", "models",
+    "summaries", "add_weights_regularizer",
     "normalization", "DataAugmentation", "ImageAugmentation", "SequenceAugmentation", "DataPreprocessing",
     "ImagePreprocessing", "SequencePreprocessing",
     "DNN", "SequenceGenerator", "Trainer", "TrainOp", "Evaluator",
@@ -64,10 +69,12 @@ __all__ = [
     "get_layer_variables_by_scope",
     "categorical_crossentropy", "binary_crossentropy", "softmax_categorical_crossentropy", "hinge_loss",
     "mean_square", "weighted_crossentropy", "roc_auc_score",
-    "Top_k", "Accuracy", "BinaryAccuracy", "R2", "top_k_op", "accuracy_op", "binary_accuracy_op", "r2_op",
+    "Top_k", "Accuracy", "BinaryAccuracy", "R2", "WeightedR2", "top_k_op", "accuracy_op", "binary_accuracy_op", "r2_op",
+    "weighted_r2_op",
     "conv_2d", "conv_2d_transpose", "grouped_conv_2d", "max_pool_2d", "avg_pool_2d", "conv_1d", "max_pool_1d",
     "avg_pool_1d", "global_avg_pool", "global_max_pool", "upsample_2d", "deconv_2d", "highway_conv_2d",
-    "highway_conv_1d", "residual_block", "residual_bottleneck", "resnext_block",
+    "highway_conv_1d", "residual_block", "residual_bottleneck", "resnext_block", "shallow_residual_block",
+    "densenet_block",
     "input_data", "dropout", "custom_layer", "reshape", "flatten", "activation", "fully_connected", "single_unit",
     "highway", "one_hot_encoding", "time_distributed", "multi_target_data",
     "batch_normalization", "local_response_normalization", "l2_normalize", "regression",

@@ -1,7 +1,8 @@
 """Metrics by name (``regression(metric=...)``): TFLearn's ``tflearn.metrics``.
 
 A ``Metric`` is built by ``regression`` from (predictions, targets, inputs) into a scalar
-tensor; its ``name`` is what the progress line shows (``acc``, ``top5``, ``R2``).
+tensor; its ``name`` is what the progress line shows (``acc``, ``top5``, ``R2``). ``R2`` is TFLearn
+0.5's coefficient of determination; the older input-weighted ratio is ``WeightedR2``.
 ``Accuracy`` compares argmax of predictions and targets (one-hot), or, for a single output
 column, thresholds the predictions at 0 (TFLearn's binary accuracy, meant for logits).
 """
@@ -11,7 +12,8 @@ from ..compat import v1 as tf
 from .utils import get_from_module, layer_output, set_attrs
 
 __all__ = ["get", "Metric", "Accuracy", "accuracy", "BinaryAccuracy", "binary_accuracy", "Top_k", "top_k", "R2",
-           "r2", "accuracy_op", "binary_accuracy_op", "top_k_op", "r2_op"]
+           "r2", "WeightedR2", "weighted_r2", "accuracy_op", "binary_accuracy_op", "top_k_op", "r2_op",
+           "weighted_r2_op"]
 
 
 def get(identifier):
@@ -90,17 +92,31 @@ top_k = Top_k
 
 
 class R2(Metric):
-    """Σ(pred − inputs)² / Σ(targets − inputs)² (TFLearn's 'R2', for regressions)."""
+    """Coefficient of determination 1 − Σ(t − p)² / Σ(t − mean(t))² (TFLearn 0.5's 'R2', for regressions)."""
 
     def __init__(self, name=None):
         super().__init__(name)
         self.name = name or "R2"
 
     def build(self, predictions, targets, inputs=None):
-        self._done(r2_op(predictions, targets, inputs))
+        self._done(r2_op(predictions, targets))
 
 
 r2 = R2
+
+
+class WeightedR2(Metric):
+    """Σ(pred − inputs)² / Σ(targets − inputs)² (TFLearn's 'WeightedR2'; inputs and targets of one shape)."""
+
+    def __init__(self, name=None):
+        super().__init__(name)
+        self.name = name or "R2"
+
+    def build(self, predictions, targets, inputs=None):
+        self._done(weighted_r2_op(predictions, targets, inputs))
+
+
+weighted_r2 = WeightedR2
 
 
 def accuracy_op(predictions, targets):
@@ -127,13 +143,23 @@ def top_k_op(predictions, targets, k=1):
         return tf.reduce_mean(tf.cast(correct, tf.float32))
 
 
-def r2_op(predictions, targets, inputs):
-    """Σ(predictions − inputs)² / Σ(targets − inputs)²."""
+def r2_op(predictions, targets):
+    """1 − Σ(targets − predictions)² / Σ(targets − mean(targets))² (sklearn's r2_score for one output;
+    several output columns share one mean, as TFLearn 0.5 computes it)."""
     with tf.name_scope("StandardError"):
+        targets = tf.cast(targets, predictions.dtype)
+        residual = tf.reduce_sum(tf.square(targets - predictions))
+        total = tf.reduce_sum(tf.square(targets - tf.reduce_mean(targets)))
+        return tf.subtract(1.0, tf.div(residual, total))
+
+
+def weighted_r2_op(predictions, targets, inputs):
+    """Σ(predictions − inputs)² / Σ(targets − inputs)²."""
+    with tf.name_scope("WeightedStandardError"):
         if isinstance(inputs, (list, tuple)):
             inputs = tf.add_n(list(inputs))
         if inputs.get_shape().as_list() != targets.get_shape().as_list():
-            raise ValueError(f"R2 metric requires inputs and targets of the same shape, got "
+            raise ValueError(f"WeightedR2 metric requires inputs and targets of the same shape, got "
                              f"{inputs.get_shape()} and {targets.get_shape()}")
         a = tf.reduce_sum(tf.square(predictions - inputs))
         b = tf.reduce_sum(tf.square(targets - inputs))

@@ -53,9 +53,9 @@ def test_metrics_known_answers():
     binary = metrics.get("accuracy")()
     binary.build(tf.constant([[2.], [-1.], [0.5]]), tf.constant([[1.], [1.], [1.]]))
     assert binary.name == "binary_acc" and run(binary.get_tensor()) == pytest.approx(2 / 3)
-    r2 = metrics.R2()
-    r2.build(tf.constant([1., 2.]), tf.constant([2., 4.]), tf.constant([0., 0.]))
-    assert run(r2.get_tensor()) == pytest.approx(5 / 20)
+    weighted = metrics.WeightedR2()
+    weighted.build(tf.constant([1., 2.]), tf.constant([2., 4.]), tf.constant([0., 0.]))
+    assert weighted.name == "R2" and run(weighted.get_tensor()) == pytest.approx(5 / 20)
 
 
 def test_activations_by_name_case_insensitive():

@@ -11,22 +11,28 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...compat.v1.examples.tutorials.mnist.input_data import DataSet
 from ...datasets import mnist as _mnist
 
-__all__ = ["load_data", "read_data_sets", "VALIDATION_SIZE"]
+__all__ = ["load_data", "read_data_sets", "VALIDATION_SIZE", "DataSet"]
 
 VALIDATION_SIZE = 5000
 
 
-def _prepare(images, labels, one_hot):
-    x = images.reshape(len(images), -1).astype(np.float32)
-    x *= 1.0 / 255.0
+def _labels(labels, one_hot):
+    """uint8 class indices, or float64 one-hot rows."""
     y = labels.astype(np.uint8)
     if one_hot:
         onehot = np.zeros((len(y), 10))
         onehot[np.arange(len(y)), y] = 1.0
         y = onehot
-    return x, y
+    return y
+
+
+def _prepare(images, labels, one_hot):
+    x = images.reshape(len(images), -1).astype(np.float32)
+    x *= 1.0 / 255.0
+    return x, _labels(labels, one_hot)
 
 
 def _root(data_dir):
@@ -46,25 +52,25 @@ def load_data(data_dir="mnist/", one_hot=False, download=True):
     return X, Y, testX, testY
 
 
-class _DataSet:
-    def __init__(self, images, labels):
-        self.images, self.labels = images, labels
-        self.num_examples = len(images)
-
-
 class _DataSets:
     pass
 
 
+def _dataset(images, labels, one_hot):
+    """A ``DataSet`` (``images`` float32 (n, 784) in [0, 1], ``labels``, ``num_examples``, ``next_batch``)."""
+    return DataSet(images, _labels(labels, one_hot), one_hot=one_hot)
+
+
 def read_data_sets(train_dir="mnist/", fake_data=False, one_hot=False, download=True):
-    """An object with ``train``, ``validation`` and ``test`` sets (``images``, ``labels``)."""
+    """An object with ``train``, ``validation`` and ``test`` sets (``images``, ``labels``, ``num_examples``,
+    ``epochs_completed``, ``next_batch(batch_size)``: TF's ``DataSet``, which TFLearn's loader copies)."""
     if fake_data:
         raise NotImplementedError("read_data_sets: fake_data is not supported")
     root = _root(train_dir)
     train_images, train_labels = _mnist.load("train", root=root, download=download)
     test_images, test_labels = _mnist.load("test", root=root, download=download)
     ds = _DataSets()
-    ds.validation = _DataSet(*_prepare(train_images[:VALIDATION_SIZE], train_labels[:VALIDATION_SIZE], one_hot))
-    ds.train = _DataSet(*_prepare(train_images[VALIDATION_SIZE:], train_labels[VALIDATION_SIZE:], one_hot))
-    ds.test = _DataSet(*_prepare(test_images, test_labels, one_hot))
+    ds.validation = _dataset(train_images[:VALIDATION_SIZE], train_labels[:VALIDATION_SIZE], one_hot)
+    ds.train = _dataset(train_images[VALIDATION_SIZE:], train_labels[VALIDATION_SIZE:], one_hot)
+    ds.test = _dataset(test_images, test_labels, one_hot)
     return ds

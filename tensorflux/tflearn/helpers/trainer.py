@@ -141,6 +141,7 @@ class TrainOp:
         self.validation_batch_size = validation_batch_size or batch_size
         self.n_batches = 0
         self.loss_value = self.acc_value = self.val_loss = self.val_acc = None
+        self.val_monitor_values = []
         self._loss_shadow = self._acc_shadow = 0.0
         self.current_iter = 0
         if step_tensor is None:
@@ -249,6 +250,7 @@ class TrainOp:
                               self.validation_batch_size, self.dprep_dict)
             self.val_loss = e[0]
             self.val_acc = e[-1] if with_metric else None
+            self.val_monitor_values = e[1:1 + len(self.validation_monitors)]
         self._summaries(values, with_metric)
         return snapshot
 
@@ -274,12 +276,18 @@ class TrainOp:
             scalars[f"Loss{scope}/Validation"] = self.val_loss
         if self.val_acc is not None:
             scalars[f"{metric_name}{scope}/Validation"] = self.val_acc
+        if self.val_loss is not None:
+            scalars.update(self._monitor_scalars())
         w.pending.append((step, scalars))
         if len(w.pending) >= 256 or self.val_loss is not None:
             w.write_pending()
         if self.tensorboard_verbose >= 2 and self.val_loss is not None:
             for v, value in zip(self.train_vars, self.session.run(self.train_vars)):
                 w.add_histogram(v.op.name, value, step)
+
+    def _monitor_scalars(self):
+        """{tag: value} of the validation monitors just evaluated (tag: the tensor's name without ':0')."""
+        return {_monitor_tag(m): float(np.mean(v)) for m, v in zip(self.validation_monitors, self.val_monitor_values)}
 
     def duplicate(self):
         """A copy of this TrainOp (same loss, optimizer and metric)."""
@@ -420,10 +428,19 @@ class Trainer:
             return None
 
     def fit_batch(self, feed_dicts, dprep_dict=None, daug_dict=None):
-        """One training step of each TrainOp on its feed dict; returns the loss (a list for several ops)."""
+        """One training step per feed dict, each of the *last* TrainOp (as TFLearn 0.3-0.5 runs it).
+
+        Returns the loss (a list for several feed dicts). NOTE: TFLearn's loop steps its last
+        TrainOp once for every feed dict, and ``DNN.fit_batch`` passes one copy of the batch per
+        TrainOp of the model; so a DNN made after two ``regression`` layers (TFLearn's DCGAN
+        example) trains its own, last, regression twice and never the first one.
+        """
         feed_dicts = to_list(feed_dicts)
+        if not self.train_ops:
+            raise ValueError("fit_batch: there is nothing to train; add a `regression` layer to the network")
+        op = self.train_ops[-1]
         losses = []
-        for op, d in zip(self.train_ops, feed_dicts):
+        for d in feed_dicts:
             d = _batch(_as_feed_arrays(dict(d)), slice(None), dprep_dict, daug_dict)
             losses.append(op._train_batch(d))
         return losses[0] if len(losses) == 1 else losses
@@ -495,6 +512,11 @@ class _StepWriter:
     def close(self):
         self.write_pending()
         self.writer.close()
+
+
+def _monitor_tag(tensor):
+    """A validation monitor's TensorBoard tag: its ``m_name`` when set, else its name without the ':0' suffix."""
+    return getattr(tensor, "m_name", None) or tensor.name.rsplit(":", 1)[0]
 
 
 def _restorable(var, excl):

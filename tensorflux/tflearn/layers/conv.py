@@ -14,11 +14,13 @@ from ..utils import (autoformat_filter_conv2d, autoformat_kernel_2d, autoformat_
                      layer_output, set_attrs)
 from .core import _activate, _regularizer, _track, _weights_init
 from .core import activation as _activation_layer
+from .core import dropout as _dropout_layer
 from .normalization import batch_normalization
 
 __all__ = ["conv_2d", "conv_2d_transpose", "grouped_conv_2d", "max_pool_2d", "avg_pool_2d", "conv_1d", "max_pool_1d",
            "avg_pool_1d", "global_avg_pool", "global_max_pool", "upsample_2d", "deconv_2d", "highway_conv_2d",
-           "highway_conv_1d", "residual_block", "residual_bottleneck", "resnext_block"]
+           "highway_conv_1d", "residual_block", "residual_bottleneck", "resnext_block", "shallow_residual_block",
+           "densenet_block"]
 
 
 def _check_rank(incoming, rank, layer):
@@ -428,3 +430,83 @@ def resnext_block(incoming, nb_blocks, out_channels, cardinality, downsample=Fal
             in_channels = out_channels
             resnext = _activation_layer(resnext + identity, activation)
     return resnext
+
+
+def _post_activation_block(resnet, out_channels, strides, batch_norm, activation, conv_args):
+    """conv3x3(strides) → BN → act → conv3x3 → BN: the residual branch of ``shallow_residual_block``."""
+    resnet = conv_2d(resnet, out_channels, 3, strides, "same", "linear", **conv_args)
+    if batch_norm:
+        resnet = batch_normalization(resnet)
+    resnet = _activation_layer(resnet, activation)
+    resnet = conv_2d(resnet, out_channels, 3, 1, "same", "linear", **conv_args)
+    if batch_norm:
+        resnet = batch_normalization(resnet)
+    return resnet
+
+
+def shallow_residual_block(incoming, nb_blocks, out_channels, downsample=False, downsample_strides=2,
+                           activation="relu", batch_norm=True, bias=False, weights_init="uniform_scaling",
+                           bias_init="zeros", regularizer=None, weight_decay=0.0001, trainable=True, restore=True,
+                           name="ShallowResidualBlock"):
+    """TFLearn 0.2's post-activation residual blocks (renamed ``residual_block``, and reworked, in 0.2.2).
+
+    Each block: y = act(BN(conv3x3(act(BN(conv3x3_s(x)))))) + x'), s = ``downsample_strides`` when
+    ``downsample``. x' is x resized (nearest neighbour) to the branch's height and width when
+    downsampling, then projected by a 1×1 convolution when the channel count changes.
+    (batch, h, w, c) -> (batch, h', w', out_channels).
+    """
+    in_channels, strides, conv_args = _residual_setup(
+        incoming, "shallow_residual_block", downsample, downsample_strides, bias=bias, weights_init=weights_init,
+        bias_init=bias_init, regularizer=regularizer, weight_decay=weight_decay, trainable=trainable, restore=restore)
+    resnet = incoming
+    with tf.name_scope(name):
+        for _ in range(nb_blocks):
+            with tf.name_scope("ResidualBlock"):
+                identity = resnet
+                resnet = _post_activation_block(resnet, out_channels, strides, batch_norm, activation, conv_args)
+                if downsample:
+                    size = resnet.get_shape().as_list()[1:3]
+                    identity = tf.image.resize_nearest_neighbor(identity, size)
+                if in_channels != out_channels:
+                    in_channels = out_channels
+                    identity = conv_2d(identity, out_channels, 1, 1, "same", "linear", **conv_args)
+                resnet = _activation_layer(resnet + identity, activation)
+    return resnet
+
+
+def _densenet_conv(x, growth, filter_size, batch_norm, activation, conv_args):
+    """BN (when asked) → act → conv (``growth`` filters): one DenseNet composite function."""
+    if batch_norm:
+        x = batch_normalization(x)
+    x = _activation_layer(x, activation)
+    return conv_2d(x, growth, filter_size, **conv_args)
+
+
+def densenet_block(incoming, nb_layers, growth, bottleneck=True, downsample=True, downsample_strides=2,
+                   activation="relu", batch_norm=True, dropout=False, dropout_keep_prob=0.5,
+                   weights_init="variance_scaling", regularizer="L2", weight_decay=0.0001, bias=True,
+                   bias_init="zeros", trainable=True, restore=True, reuse=False, scope=None, name="DenseNetBlock"):
+    """A DenseNet block: ``nb_layers`` layers each concatenating ``growth`` new feature maps to its input.
+
+    A layer is [BN-act-conv1x1 (when ``bottleneck``)] BN-act-conv3x3, its output concatenated
+    (channels last) in front of its input. Then, as TFLearn: a BN-act-conv1x1 transition down to
+    ``growth`` channels, optional dropout, and 2×2 average pooling with ``downsample_strides``
+    when ``downsample``. (batch, h, w, c) -> (batch, h', w', growth).
+    """
+    _check_rank(incoming, 4, "densenet_block")
+    conv_args = dict(bias=bias, weights_init=weights_init, bias_init=bias_init, regularizer=regularizer,
+                     weight_decay=weight_decay, trainable=trainable, restore=restore)
+    densenet = incoming
+    with tf.variable_scope(scope, default_name=name, values=[incoming], reuse=reuse or None):
+        for _ in range(nb_layers):
+            conn = densenet
+            if bottleneck:
+                densenet = _densenet_conv(densenet, growth, 1, batch_norm, activation, conv_args)
+            densenet = _densenet_conv(densenet, growth, 3, batch_norm, activation, conv_args)
+            densenet = tf.concat([densenet, conn], 3)
+        densenet = _densenet_conv(densenet, growth, 1, batch_norm, activation, conv_args)
+        if dropout:
+            densenet = _dropout_layer(densenet, keep_prob=dropout_keep_prob)
+        if downsample:
+            densenet = avg_pool_2d(densenet, kernel_size=2, strides=downsample_strides)
+    return densenet

@@ -101,7 +101,12 @@ def dropout(incoming, keep_prob, noise_shape=None, name="Dropout"):
     """Inverted dropout kept with probability ``keep_prob``, active only in training mode (``DNN.fit``).
 
     At prediction and validation the training flag is False and the layer passes its input through.
+    A list of tensors (the steps of an RNN layer's ``return_seq=True``) comes back as a list of the
+    same tensors, undropped: TFLearn's ``apply_dropout`` rebinds its loop variable
+    (``for x in inference: x = tf.nn.dropout(x, ...)``) and returns the list unchanged.
     """
+    if isinstance(incoming, (list, tuple)):
+        return _dropout_steps(incoming, name)
     with tf.name_scope(name) as scope:
         if not tf.is_tensor(keep_prob) and float(keep_prob) >= 1.0:
             inference = incoming
@@ -112,6 +117,13 @@ def dropout(incoming, keep_prob, noise_shape=None, name="Dropout"):
                                 lambda: tf.identity(incoming))
         inference = layer_output(inference)
     set_attrs(inference, scope=scope)
+    return _track(inference, name)
+
+
+def _dropout_steps(steps, name):
+    """TFLearn's dropout of a list of steps: the same steps (identities), tracked as the layer's output."""
+    with tf.name_scope(name):
+        inference = [tf.identity(x) for x in steps]
     return _track(inference, name)
 
 

@@ -50,6 +50,7 @@ class SequenceGenerator(DNN):
         """
         if seq_seed is None:
             raise ValueError("generate: give a seq_seed (a sequence of at most seq_maxlen elements of the dictionary)")
+        _check_seed(seq_seed, self.dic)
         is_str = isinstance(seq_seed, str)
         sequence = seq_seed[:] if is_str else list(seq_seed)
         whole = seq_seed[:] if is_str else list(seq_seed)
@@ -72,3 +73,11 @@ class SequenceGenerator(DNN):
         if display:
             print()
         return whole
+
+
+def _check_seed(seq_seed, dictionary):
+    """Raise KeyError (as TFLearn's dictionary lookup does) naming the seed elements the dictionary lacks."""
+    missing = sorted({repr(e) for e in seq_seed if e not in dictionary})
+    if missing:
+        raise KeyError(f"generate: seq_seed holds {', '.join(missing)}, not in the dictionary the network was "
+                       f"trained on (e.g. an upper-case seed for a dictionary built with to_lower_case=True)")
