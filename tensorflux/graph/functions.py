@@ -67,6 +67,9 @@ def _np_value(value, dtype=None):
     if isinstance(value, (bytes, str)):
         return numpy.asarray(_to_bytes(value), dtype=object)
     arr = numpy.asarray(value)
+    if arr.dtype.kind == "S" and not isinstance(value, (numpy.ndarray, numpy.generic)):
+        arr = numpy.array(value, dtype=object)  # an 'S' array drops trailing NUL bytes (binary data)
+        return numpy.vectorize(_to_bytes, otypes=[object])(arr) if arr.size else arr
     if arr.dtype.kind in "SU":
         return numpy.vectorize(_to_bytes, otypes=[object])(arr) if arr.size else arr.astype(object)
     if isinstance(value, numpy.ndarray) or isinstance(value, numpy.generic):

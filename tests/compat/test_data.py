@@ -406,8 +406,8 @@ def test_build_time_errors_are_clear():
         D.range(3).flat_map(lambda x: x)
     with pytest.raises(RuntimeError, match="eager"):
         iter(D.range(3))
-    with pytest.raises(NotImplementedError, match="TFRecordDataset"):
-        tf.data.TFRecordDataset("x.tfrecord")
+    with pytest.raises(ValueError, match="TFRecordDataset: compression_type"):
+        tf.data.TFRecordDataset("x.tfrecord", compression_type="BZ2")
 
 
 def test_repr_names_shapes_and_types():

@@ -61,6 +61,19 @@ from . import data
 from . import estimator
 from .eager import enable_eager_execution, executing_eagerly
 from .functional_ops import map_fn, scan, foldl, foldr
+from .queues import QueueBase, FIFOQueue, RandomShuffleQueue, PaddingFIFOQueue, PriorityQueue
+from .readers import (ReaderBase, TextLineReader, FixedLengthRecordReader, WholeFileReader, TFRecordReader,
+                      IdentityReader, LMDBReader, read_file, matching_files, decode_csv)
+from .input_producers import count_up_to
+import types as _types
+#: ``tf.queue`` (TF 1.13+ names of the queue classes)
+queue = _types.SimpleNamespace(QueueBase=QueueBase, FIFOQueue=FIFOQueue, RandomShuffleQueue=RandomShuffleQueue,
+                               PaddingFIFOQueue=PaddingFIFOQueue, PriorityQueue=PriorityQueue)
+del _types
+from . import python_io
+from .parsing_ops import (FixedLenFeature, VarLenFeature, FixedLenSequenceFeature, parse_single_example,
+                          parse_example, decode_raw, SparseTensor, SparseTensorValue, sparse_tensor_to_dense,
+                          sparse)
 
 __version__ = "1.15.0"
 VERSION = __version__

@@ -359,7 +359,10 @@ def slice(input_, begin, size, name=None):  # noqa: A001 - TF's name
     begin = [int(b) for b in (F.constant_value(begin) if F.is_tensor(begin) else begin)]
     size = [int(s) for s in (F.constant_value(size) if F.is_tensor(size) else size)]
     idx = tuple(builtins.slice(b, None if s == -1 else b + s) for b, s in zip(begin, size))
-    return F.op_node(_ps().GetItem, (F.as_tensor(input_),), args=(idx,), name=name or "Slice", type_name="Slice")
+    out = F.op_node(_ps().GetItem, (F.as_tensor(input_),), args=(idx,), name=name or "Slice", type_name="Slice")
+    if out._dims is not None and len(out._dims) >= len(size):  # TF: an explicit size is the static size
+        out._dims = tuple(d if s == -1 else s for d, s in zip(out._dims, size)) + tuple(out._dims[len(size):])
+    return out
 
 
 def strided_slice(input_, begin, end, strides=None, begin_mask=0, end_mask=0, ellipsis_mask=0,

@@ -839,11 +839,28 @@ class TextLineDataset(Dataset):
 
 
 class TFRecordDataset(Dataset):
-    """Not supported: TFRecord files need TF's protocol buffers (``tf.data.TFRecordDataset``)."""
+    """The records of TFRecord files, as string scalars (``tf.data.TFRecordDataset``).
 
-    def __init__(self, *args, **kwargs):
-        raise NotImplementedError("TFRecordDataset: TFRecord files are not supported by tensorflux; read the data "
-                                  "into NumPy arrays and use tf.data.Dataset.from_tensor_slices")
+    ``compression_type``: None / '' / 'GZIP' / 'ZLIB' (may be a string tensor, read when the iterator
+    is initialized). Files are read in order (``num_parallel_reads`` and ``buffer_size`` are accepted
+    and change nothing); both CRCs of every record are checked (``io_records.iter_tfrecords``), and a
+    corrupted or truncated record raises ``tf.errors.DataLossError`` from ``get_next``.
+    """
+
+    def __init__(self, filenames, compression_type=None, buffer_size=None, num_parallel_reads=None):
+        from .io_records import compression_of, iter_tfrecords
+        names = filenames if F.is_tensor(filenames) else _to_array(filenames, "TFRecordDataset")
+        comp = compression_type if F.is_tensor(compression_type) else compression_of(compression_type,
+                                                                                      "TFRecordDataset")
+
+        def gen(ctx):
+            kind = compression_of(ctx.value(comp).item() if F.is_tensor(comp) else comp, "TFRecordDataset")
+            for f in numpy.ravel(numpy.asarray(ctx.value(names), dtype=object)):
+                path = f.decode() if isinstance(f, bytes) else str(f)
+                for record in iter_tfrecords(path, kind):
+                    yield (numpy.asarray(record, dtype=object),)
+        super().__init__(None, [D.string], [()], gen,
+                         params=[names] + ([comp] if F.is_tensor(comp) else []))
 
 
 class FixedLengthRecordDataset(Dataset):

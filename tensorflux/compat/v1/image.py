@@ -155,3 +155,7 @@ def convert_image_dtype(image, dtype, saturate=False, name=None):
     if x.dtype.is_floating and dt.is_integer:
         return F.cast(F.mul(x, float(dt.max) + 0.5), dt, name=name)
     return F.cast(x, dt, name=name)
+
+
+from .decode import decode_png, decode_jpeg, decode_gif, decode_bmp, decode_image  # noqa: E402
+__all__ += ["decode_png", "decode_jpeg", "decode_gif", "decode_bmp", "decode_image"]

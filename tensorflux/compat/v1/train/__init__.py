@@ -17,6 +17,8 @@ from .optimizer import (Optimizer, GradientDescentOptimizer, MomentumOptimizer, 
 from .moving_averages import ExponentialMovingAverage
 from .saver import (Saver, latest_checkpoint, get_checkpoint_state, checkpoint_exists, CheckpointState,
                     import_meta_graph, export_meta_graph)
+from ..example_pb import (BytesList, FloatList, Int64List, Feature, Features, FeatureList,  # noqa: F401
+                          FeatureLists, Example, SequenceExample)
 
 __all__ = ["Optimizer", "GradientDescentOptimizer", "MomentumOptimizer", "AdagradOptimizer",
            "RMSPropOptimizer", "AdamOptimizer", "FtrlOptimizer", "AdadeltaOptimizer", "Saver",
@@ -28,6 +30,8 @@ __all__ = ["Optimizer", "GradientDescentOptimizer", "MomentumOptimizer", "Adagra
            "SessionRunArgs", "SessionRunContext", "SessionRunValues", "LoggingTensorHook", "StopAtStepHook",
            "NanTensorHook", "NanLossDuringTrainingError", "FeedFnHook", "CheckpointSaverHook",
            "ExponentialMovingAverage", "write_graph"]
+__all__ += ["BytesList", "FloatList", "Int64List", "Feature", "Features", "FeatureList", "FeatureLists", "Example",
+            "SequenceExample"]
 
 
 # ------------------------------------------------------------------------- global step
@@ -143,31 +147,20 @@ def piecewise_constant(x, boundaries, values, name=None):
     return _schedule(fn, 0.0, x, name or "PiecewiseConstant")
 
 
-# ------------------------------------------------------------------------- queue-runner era stubs
-class Coordinator:
-    """TF's thread coordinator: tensorflux has no queue runners, so nothing ever needs to stop."""
+# ------------------------------------------------------------------------- queues and input pipelines
+from ..queues import (Coordinator, QueueRunner, LooperThread, add_queue_runner,  # noqa: E402,F401
+                      start_queue_runners)
+from ..input_producers import (limit_epochs, input_producer, string_input_producer,  # noqa: E402,F401
+                               range_input_producer, slice_input_producer, batch, shuffle_batch, batch_join,
+                               shuffle_batch_join, match_filenames_once)
+import types as _types  # noqa: E402
 
-    def __init__(self, clean_stop_exception_types=None):
-        self._stop = False
-
-    def should_stop(self):
-        return self._stop
-
-    def request_stop(self, ex=None):
-        self._stop = True
-
-    def join(self, threads=None, stop_grace_period_secs=120, ignore_live_threads=False):
-        self._stop = True
-
-    def clear_stop(self):
-        self._stop = False
-
-
-def start_queue_runners(sess=None, coord=None, daemon=True, start=True, collection=None):
-    """No queue runners exist in tensorflux graphs: returns an empty thread list."""
-    return []
-
-
+#: ``tf.train.queue_runner`` (the module TF programs sometimes name)
+queue_runner = _types.SimpleNamespace(QueueRunner=QueueRunner, add_queue_runner=add_queue_runner,
+                                      start_queue_runners=start_queue_runners)
+__all__ += ["QueueRunner", "LooperThread", "add_queue_runner", "limit_epochs", "input_producer",
+            "string_input_producer", "range_input_producer", "slice_input_producer", "batch", "shuffle_batch",
+            "batch_join", "shuffle_batch_join", "match_filenames_once", "queue_runner"]
 
 
 def write_graph(graph_or_graph_def, logdir, name, as_text=True):
