@@ -4,6 +4,7 @@ Plain NumPy on the data, before it reaches a network.
 """
 from __future__ import annotations
 
+import csv
 import random
 
 import numpy as np
@@ -11,7 +12,7 @@ import numpy as np
 __all__ = ["to_categorical", "pad_sequences", "string_to_semi_redundant_sequences",
            "textfile_to_semi_redundant_sequences", "chars_to_dictionary", "random_sequence_from_string",
            "random_sequence_from_textfile", "shuffle", "samplewise_zero_center", "samplewise_std_normalization",
-           "featurewise_zero_center", "featurewise_std_normalization"]
+           "featurewise_zero_center", "featurewise_std_normalization", "load_csv"]
 
 
 def to_categorical(y, nb_classes=None):
@@ -145,3 +146,37 @@ def featurewise_std_normalization(X, std=None):
         std = X.std(axis=0)
         return X / (std + 1e-8), std
     return X / (std + 1e-8)
+
+
+def load_csv(filepath, target_column=-1, columns_to_ignore=None, has_header=True, categorical_labels=False,
+             n_classes=None):
+    """TFLearn's ``load_csv``: rows of a CSV file -> ``(data, target)``.
+
+    ``data`` is a list of rows, each a list of the row's fields as strings (quoted fields may hold
+    commas) without the target column and the ``columns_to_ignore``; ``target`` is the list of the
+    target column's strings, or float64 one-hot rows (``to_categorical``) with
+    ``categorical_labels=True`` (``n_classes`` required). The header line is skipped when
+    ``has_header``; empty lines are skipped. As in TFLearn, ignored column ids count the file's
+    columns: every id greater than ``target_column`` is lowered by one after the target is taken
+    out (so with the default ``target_column=-1`` every id is lowered by one, as TFLearn does).
+    """
+    if categorical_labels and not isinstance(n_classes, (int, np.integer)):
+        raise ValueError(f"load_csv: categorical_labels=True needs n_classes (an int), got {n_classes!r}")
+    ignore = {c - 1 if c > target_column else c for c in (columns_to_ignore or [])}
+    data, target = [], []
+    with open(filepath, newline="") as csv_file:
+        rows = csv.reader(csv_file)
+        if has_header:
+            next(rows, None)
+        for line, row in enumerate(rows, start=2 if has_header else 1):
+            if not row:
+                continue
+            try:
+                target.append(row.pop(target_column))
+            except IndexError:
+                raise ValueError(f"load_csv: {filepath} line {line} has {len(row)} fields, no target column "
+                                 f"{target_column}") from None
+            data.append([field for j, field in enumerate(row) if j not in ignore])
+    if categorical_labels:
+        target = to_categorical(target, int(n_classes))
+    return data, target

@@ -10,7 +10,9 @@ import numpy
 
 from ...graph import dtypes as D
 from ...graph import functions as F
+from ...graph import shapes
 from ...ops import activation as A
+from ...ops import linalg as L
 
 __all__ = [
     "add", "subtract", "multiply", "divide", "truediv", "div", "floordiv", "floor_div", "mod", "floormod",
@@ -263,14 +265,30 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
         if t.ndim is not None and t.ndim < 2:
             raise ValueError(f"matmul: '{t.name}' ({which}) has shape {t.shape}; tf.matmul needs rank >= 2")
     if transpose_a or adjoint_a:
-        a = _swap_last(a)
+        a = _swap_last(a, "transpose_a")
     if transpose_b or adjoint_b:
-        b = _swap_last(b)
+        b = _swap_last(b, "transpose_b")
+    if a.ndim is None or b.ndim is None:
+        return F.op_node(L.MatMul, (a, b), name=name, type_name="MatMul", static=_unknown_rank_matmul_out(a, b))
     return F.matmul(a, b, name=name)
 
 
-def _swap_last(t):
+def _unknown_rank_matmul_out(a, b):
+    """TF's (Batch)MatMul shape rule with an operand of unknown rank: both operands are matrices (or
+    batches of them), so the result has the known operand's batch dims, a's rows and b's columns —
+    ``matmul(placeholder(tf.float32), W)`` with W (2, 10) is (?, 10)."""
+    dt = F._pair("matmul", a, b)[0].dtype.dtype
+    if a.ndim is None and b.ndim is None:
+        return shapes.Out(None, dt)
+    if a.ndim is None:
+        return shapes.Out(tuple(b._dims[:-2]) + (None, b._dims[-1]), dt)
+    return shapes.Out(tuple(a._dims[:-2]) + (a._dims[-2], None), dt)
+
+
+def _swap_last(t, flag="transpose"):
     nd = t.ndim
+    if nd is None:
+        raise ValueError(f"matmul: {flag}=True needs an operand of known rank, got '{t.name}' of unknown shape")
     perm = list(range(nd))
     perm[-1], perm[-2] = perm[-2], perm[-1]
     return F.transpose(t, perm)

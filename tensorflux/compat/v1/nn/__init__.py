@@ -382,9 +382,26 @@ def softmax_cross_entropy_with_logits_v2(_sentinel=None, labels=None, logits=Non
         raise ValueError(f"softmax_cross_entropy_with_logits: logits and labels must have the same shape, got "
                          f"logits {logits_t.shape} and labels {labels_t.shape}")
     ax = axis if axis is not None else dim
+    if logits_t.ndim is None:
+        return _unknown_rank_xent("softmax_cross_entropy_with_logits", logits_t, labels_t, ax, sparse=False,
+                                  name=name or "softmax_cross_entropy")
     lg, lb = _class_axis_first(logits_t, labels_t, ax)
     return F.op_node(L.CrossEntropy, (lg, lb), kwargs={"reduction": "none"}, name=name or "softmax_cross_entropy",
                      type_name="SoftmaxCrossEntropyWithLogits")
+
+
+def _unknown_rank_xent(fn_name, logits, labels, axis, sparse, name):
+    """Logits of unknown rank, as TF does it: flatten the outer dims at run time to [-1, classes],
+    take the per-row loss, and reshape it to the logits' shape minus the class axis."""
+    from .. import array_ops as AO
+    if axis != -1:
+        raise ValueError(f"{fn_name}: logits of unknown rank need the class axis to be -1, got axis={axis}")
+    lg_shape = AO.shape(logits)
+    lg = AO.reshape(logits, AO.stack([-1, lg_shape[-1]]))
+    lb = AO.reshape(labels, [-1] if sparse else AO.stack([-1, AO.shape(labels)[-1]]))
+    cost = F.op_node(L.CrossEntropy, (lg, lb), kwargs={"reduction": "none"}, name=name,
+                     type_name="SparseSoftmaxCrossEntropyWithLogits" if sparse else "SoftmaxCrossEntropyWithLogits")
+    return AO.reshape(cost, lg_shape[:-1])
 
 
 def softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, dim=-1, name=None, axis=None):
@@ -409,7 +426,10 @@ def sparse_softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits
     if lg._dims is not None and lb._dims is not None and (len(lb._dims) != len(lg._dims) - 1):
         raise ValueError(f"Rank mismatch: Rank of labels (received {len(lb._dims)}) should equal rank of logits "
                          f"minus 1 (received {len(lg._dims)}).")
-    if lg.ndim is not None and lg.ndim > 2:
+    if lg.ndim is None:
+        return _unknown_rank_xent("sparse_softmax_cross_entropy_with_logits", lg, lb, -1, sparse=True,
+                                  name=name or "SparseSoftmaxCrossEntropyWithLogits")
+    if lg.ndim > 2:
         lg = F.transpose(lg, [0, lg.ndim - 1] + list(range(1, lg.ndim - 1)))
     return F.op_node(L.CrossEntropy, (lg, lb), kwargs={"reduction": "none"},
                      name=name or "SparseSoftmaxCrossEntropyWithLogits",

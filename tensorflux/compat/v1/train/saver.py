@@ -40,6 +40,19 @@ _META_TEXT = ("tensorflux tf.train.Saver checkpoint marker: the variables are in
               "saved (no MetaGraphDef): rebuild it with the program's code, then Saver.restore\n")
 
 
+def _make_parent_dir(directory, save_path):
+    """As TF's checkpoint writer: create the checkpoint's folder (one level, like ``mkdir``), so
+    ``saver.save(sess, './model/dnn.ckpt')`` works without ``./model``; a missing grandparent is
+    the ``ValueError`` TF's Saver raises."""
+    try:
+        os.mkdir(directory)
+    except FileExistsError:
+        if not os.path.isdir(directory):
+            raise ValueError(f"Parent directory of {save_path} is not a directory, can't save.") from None
+    except (FileNotFoundError, NotADirectoryError):
+        raise ValueError(f"Parent directory of {save_path} doesn't exist, can't save.") from None
+
+
 def _write_meta(prefix, suffix):
     path = f"{prefix}.{suffix}"
     tmp = f"{path}.{uuid.uuid4().hex[:8]}.tmp"
@@ -174,8 +187,7 @@ class Saver:
         else:
             prefix = save_path
         directory = os.path.dirname(os.path.abspath(prefix))
-        if not os.path.isdir(directory):
-            raise NotFoundError(f"Parent directory of {save_path} doesn't exist, can't save.")
+        _make_parent_dir(directory, save_path)
         values = {}
         for name, v in self._items:
             arr = sess._store.get(self._var_op(v))

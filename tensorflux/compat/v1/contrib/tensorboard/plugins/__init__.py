@@ -1,0 +1,4 @@
+"""``tf.contrib.tensorboard.plugins``."""
+from . import projector
+
+__all__ = ["projector"]
