@@ -885,7 +885,7 @@ class FixedLengthRecordDataset(Dataset):
 
 # ------------------------------------------------------------------------- iterators
 class _Key:
-    """The key of one iterator's state in a session's store."""
+    """A key in a session's store: one iterator's state (and, in queues.py, a queue's or reader's)."""
 
     __slots__ = ("name",)
 
@@ -893,7 +893,7 @@ class _Key:
         self.name = name
 
     def __repr__(self):
-        return f"<iterator {self.name}>"
+        return f"<{self.name}>"
 
 
 def _placeholders_in(tensors):
@@ -931,7 +931,7 @@ class Iterator(_DescribesElement):
     def __init__(self, graph, template, types, dims, name):
         self._graph, self._template = graph, template
         self._types, self._dims = list(types), list(dims)
-        self._key = _Key(name)
+        self._key = _Key(f"iterator {name}")
         self._name = name
         self._initializer = None
         self._dataset = None      # one-shot iterators: started by get_next itself

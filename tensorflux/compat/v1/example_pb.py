@@ -477,7 +477,7 @@ class _Message:
                 continue
             v = getattr(self, name)
             if kind == "bytes":
-                lines.extend(f'{pad}{name}: "{_escape(b)}"' for b in v)
+                lines.extend(f'{pad}{name}: "{text_format_escape(b)}"' for b in v)
             elif kind in ("floats", "int64s"):
                 lines.extend(f"{pad}{name}: {_num(x)}" for x in v)
             elif kind == "message":
@@ -504,19 +504,14 @@ def _expect(wt, want, who):
         raise DecodeError(f"{who}: wire type {wt}, expected {want}")
 
 
-def _escape(b):
-    out = []
-    for c in b:
-        ch = chr(c)
-        if ch in "\"'\\":
-            out.append("\\" + ch)
-        elif ch == "\n":
-            out.append("\\n")
-        elif 32 <= c < 127:
-            out.append(ch)
-        else:
-            out.append(f"\\{c:03o}")
-    return "".join(out)
+_TEXT_ESCAPES = {ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t", ord('"'): '\\"', ord("'"): "\\'",
+                 ord("\\"): "\\\\"}
+
+
+def text_format_escape(b):
+    """The body of a protobuf text-format string literal for bytes ``b``: C escapes for newline,
+    return, tab, quotes and backslash, printable ASCII as is, every other byte as a 3-digit octal escape."""
+    return "".join(_TEXT_ESCAPES.get(c) or (chr(c) if 32 <= c < 127 else f"\\{c:03o}") for c in b)
 
 
 def _num(x):

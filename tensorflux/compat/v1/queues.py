@@ -66,6 +66,7 @@ from ...graph.errors import (CancelledError, FailedPreconditionError, InvalidArg
                              OutOfRangeError)
 from ...graph.tensor_shape import TensorShape, as_dims
 from ...graph.variables import stateful_node
+from .data import _FunctionSession, _Key  # _Key: a key in a session's store, as for tf.data iterators
 
 __all__ = ["QueueBase", "FIFOQueue", "RandomShuffleQueue", "PaddingFIFOQueue", "PriorityQueue", "QueueRunner",
            "add_queue_runner", "start_queue_runners", "Coordinator", "LooperThread", "BLOCK_GRACE_SECS"]
@@ -76,16 +77,14 @@ _POLL = 0.05
 
 
 # ------------------------------------------------------------------------- per-session helpers
-class _Key:
-    """A key in a session's store (queues, readers, the registered runners, the helper session)."""
-
-    __slots__ = ("name",)
-
-    def __init__(self, name):
-        self.name = name
-
-    def __repr__(self):
-        return f"<{self.name}>"
+def _resource(g, name, kind):
+    """A per-session resource of graph ``g`` (a queue, a reader): its unique name, its store key and
+    the string constant that stands for it in the graph (``queue_ref`` / ``reader_ref``), made outside
+    any name scope, control dependencies or cond, as TF makes resource handles."""
+    name = g.unique_name(name)
+    with g.name_scope(None), g.control_dependencies(None), g._in_cond(None):
+        ref = F.constant(name.encode(), dtype=D.string, name=name + "/", graph=g)
+    return name, _Key(f"{kind} '{name}'"), ref
 
 
 _HELPER = _Key("queue helper session")
@@ -100,7 +99,6 @@ def _helper(store, graph):
         by_graph = store[_HELPER] = {}
     h = by_graph.get(graph)
     if h is None:
-        from .data import _FunctionSession
         h = by_graph[graph] = _FunctionSession(graph, store)
     return h
 
@@ -175,12 +173,8 @@ class QueueBase:
         self._capacity = int(capacity) if capacity is not None else None
         if self._capacity is not None and self._capacity <= 0:
             self._capacity = None   # TF: a capacity <= 0 means unbounded
-        g = core.get_default_graph()
-        self._graph = g
-        self._name = g.unique_name(name or self._default_name)
-        self._key = _Key(f"{self._kind} '{self._name}'")
-        with g.name_scope(None), g.control_dependencies(None), g._in_cond(None):
-            self._queue_ref = F.constant(self._name.encode(), dtype=D.string, name=self._name + "/", graph=g)
+        g = self._graph = core.get_default_graph()
+        self._name, self._key, self._queue_ref = _resource(g, name or self._default_name, self._kind)
         g._facade_state.setdefault("queues_by_ref", {})[id(self._queue_ref)] = self
 
     def _check_shapes(self, shapes, n):

@@ -27,7 +27,7 @@ from ...graph import dtypes as D
 from ...graph import functions as F
 from ...graph.errors import InvalidArgumentError, NotFoundError, OutOfRangeError
 from ...graph.variables import stateful_node
-from .queues import _Key, _queue_of
+from .queues import _queue_of, _resource
 
 __all__ = ["ReaderBase", "TextLineReader", "FixedLengthRecordReader", "WholeFileReader", "TFRecordReader",
            "IdentityReader", "LMDBReader", "read_file", "matching_files", "decode_csv"]
@@ -65,12 +65,8 @@ class ReaderBase:
     _default_name = "ReaderBase"
 
     def __init__(self, name=None):
-        g = core.get_default_graph()
-        self._graph = g
-        self._name = g.unique_name(name or self._default_name)
-        self._key = _Key(f"reader '{self._name}'")
-        with g.name_scope(None), g.control_dependencies(None), g._in_cond(None):
-            self._reader_ref = F.constant(self._name.encode(), dtype=D.string, name=self._name + "/", graph=g)
+        self._graph = core.get_default_graph()
+        self._name, self._key, self._reader_ref = _resource(self._graph, name or self._default_name, "reader")
 
     @property
     def reader_ref(self):

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import os
 
+from ....example_pb import text_format_escape
+
 __all__ = ["ProjectorConfig", "EmbeddingInfo", "SpriteMetadata", "visualize_embeddings", "PROJECTOR_FILENAME"]
 
 PROJECTOR_FILENAME = "projector_config.pbtxt"
@@ -18,22 +20,7 @@ PROJECTOR_FILENAME = "projector_config.pbtxt"
 
 def _quote(text):
     """A protobuf text-format string literal (C escapes, UTF-8 bytes above ASCII as octal)."""
-    out = []
-    for byte in str(text).encode("utf-8"):
-        ch = chr(byte)
-        if ch in "\"'\\":
-            out.append("\\" + ch)
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\r":
-            out.append("\\r")
-        elif ch == "\t":
-            out.append("\\t")
-        elif 32 <= byte < 127:
-            out.append(ch)
-        else:
-            out.append(f"\\{byte:03o}")
-    return '"' + "".join(out) + '"'
+    return '"' + text_format_escape(str(text).encode("utf-8")) + '"'
 
 
 class _RepeatedUInt32(list):
